@@ -1,0 +1,14 @@
+import { NextResponse } from "next/server";
+import { errorResponse } from "@/lib/api";
+import { ZAcceptInviteRequest } from "@/lib/schemas/accounts";
+import { acceptInvite } from "@/lib/server/invites/accept-invite";
+
+// POST /api/v1/invites/accept {token, password, name?}: public; the one-time token is the credential
+export async function POST(req: Request) {
+  try {
+    const body = ZAcceptInviteRequest.parse(await req.json().catch(() => ({})));
+    return NextResponse.json(await acceptInvite(body), { status: 201 });
+  } catch (err) {
+    return errorResponse(err);
+  }
+}

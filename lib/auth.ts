@@ -1,0 +1,231 @@
+import "server-only";
+import crypto from "node:crypto";
+import { hash, verify } from "@node-rs/argon2";
+import type { NextAuthOptions } from "next-auth";
+import { getServerSession } from "next-auth";
+import CredentialsProvider from "next-auth/providers/credentials";
+import GitHubProvider from "next-auth/providers/github";
+import type { Provider } from "next-auth/providers/index";
+import { db, type Role } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { env } from "@/lib/env";
+
+// Accounts: email + password (argon2id), optional OAuth/OIDC, personal API tokens, and the guards every
+// page, action and route goes through.
+
+export type TSessionUser = { id: string; email: string; name: string | null; role: Role };
+
+// ---------------------------------------------------------------------------------------------
+// Passwords and tokens
+// ---------------------------------------------------------------------------------------------
+
+export const MIN_PASSWORD_LENGTH = 8;
+
+export function hashPassword(password: string): Promise<string> {
+  // argon2id with the library's defaults (19 MiB, 2 passes): memory-hard, as OWASP recommends.
+  return hash(password);
+}
+
+export async function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
+  try {
+    return await verify(passwordHash, password);
+  } catch {
+    return false;
+  }
+}
+
+// A hash to compare against when the email is unknown, so both failures take the same time.
+let dummyHash: Promise<string> | undefined;
+
+/** A new random secret with a recognisable prefix, e.g. `rlhf_<43 chars>`. */
+export function newSecretToken(prefix = "rlhf"): string {
+  return `${prefix}_${crypto.randomBytes(32).toString("base64url")}`;
+}
+
+export function hashToken(token: string): string {
+  return crypto.createHash("sha256").update(token).digest("hex");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Login with rate limiting
+// ---------------------------------------------------------------------------------------------
+
+export const LOGIN_FAILED = "Invalid email or password";
+export const LOGIN_RATE_LIMITED = "Too many failed logins. Try again later.";
+
+/**
+ * Checks an email and password. Fails with one message whatever was wrong (unknown email, wrong
+ * password, deactivated account), and refuses further tries after too many failures for the email or
+ * the address within the window.
+ */
+export async function authenticateWithPassword(
+  emailRaw: string,
+  password: string,
+  ip: string | null,
+): Promise<TSessionUser> {
+  const email = emailRaw.trim().toLowerCase();
+  const { LOGIN_MAX_FAILURES, LOGIN_WINDOW_MINUTES } = env();
+  const since = new Date(Date.now() - LOGIN_WINDOW_MINUTES * 60_000);
+  const [byEmail, byIp] = await Promise.all([
+    db.loginAttempt.count({ where: { email, success: false, createdAt: { gte: since } } }),
+    ip ? db.loginAttempt.count({ where: { ip, success: false, createdAt: { gte: since } } }) : 0,
+  ]);
+  if (byEmail >= LOGIN_MAX_FAILURES || byIp >= LOGIN_MAX_FAILURES * 4) {
+    throw new AppError("RATE_LIMITED", LOGIN_RATE_LIMITED);
+  }
+  const user = await db.user.findUnique({ where: { email } });
+  dummyHash ??= hashPassword(crypto.randomBytes(16).toString("hex"));
+  const ok = await verifyPassword(user?.passwordHash ?? (await dummyHash), password);
+  const success = Boolean(user && user.active && user.passwordHash && ok);
+  await db.loginAttempt.create({ data: { email, ip, success } });
+  if (!success || !user) throw new AppError("UNAUTHORIZED", LOGIN_FAILED);
+  await db.user.update({ where: { id: user.id }, data: { lastLoginAt: new Date() } });
+  return { id: user.id, email: user.email, name: user.name, role: user.role };
+}
+
+// ---------------------------------------------------------------------------------------------
+// NextAuth
+// ---------------------------------------------------------------------------------------------
+
+function oauthProviders(): Provider[] {
+  const e = env();
+  const providers: Provider[] = [];
+  if (e.GITHUB_ID && e.GITHUB_SECRET) {
+    providers.push(GitHubProvider({ clientId: e.GITHUB_ID, clientSecret: e.GITHUB_SECRET }));
+  }
+  if (e.OIDC_ISSUER && e.OIDC_CLIENT_ID && e.OIDC_CLIENT_SECRET) {
+    providers.push({
+      id: "oidc",
+      name: e.OIDC_NAME ?? "Single sign-on",
+      type: "oauth",
+      wellKnown: `${e.OIDC_ISSUER.replace(/\/$/, "")}/.well-known/openid-configuration`,
+      authorization: { params: { scope: "openid email profile" } },
+      idToken: true,
+      checks: ["pkce", "state"],
+      clientId: e.OIDC_CLIENT_ID,
+      clientSecret: e.OIDC_CLIENT_SECRET,
+      profile(profile: { sub: string; email: string; name?: string }) {
+        return { id: profile.sub, email: profile.email, name: profile.name ?? null };
+      },
+    });
+  }
+  return providers;
+}
+
+export function listOAuthProviders(): { id: string; name: string }[] {
+  return oauthProviders().map((p) => ({ id: p.id, name: p.name }));
+}
+
+export function authOptions(): NextAuthOptions {
+  return {
+    secret: process.env.NEXTAUTH_SECRET,
+    session: { strategy: "jwt", maxAge: 7 * 24 * 3600 },
+    pages: { signIn: "/login", error: "/login" },
+    providers: [
+      CredentialsProvider({
+        name: "Email and password",
+        credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+        async authorize(credentials, req) {
+          if (!credentials?.email || !credentials.password) throw new Error(LOGIN_FAILED);
+          const forwarded = req?.headers?.["x-forwarded-for"];
+          const ip = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(",")[0]?.trim() ?? null;
+          try {
+            return await authenticateWithPassword(credentials.email, credentials.password, ip);
+          } catch (err) {
+            throw new Error(err instanceof AppError ? err.message : LOGIN_FAILED);
+          }
+        },
+      }),
+      ...oauthProviders(),
+    ],
+    callbacks: {
+      // OAuth sign-in only for people who already have an active account (invited first).
+      async signIn({ user, account }) {
+        if (!account || account.type === "credentials") return true;
+        const email = user.email?.toLowerCase();
+        if (!email) return false;
+        const existing = await db.user.findUnique({ where: { email } });
+        if (!existing || !existing.active) return "/login?error=NotInvited";
+        await db.account.upsert({
+          where: { provider_providerAccountId: { provider: account.provider, providerAccountId: account.providerAccountId } },
+          create: { userId: existing.id, provider: account.provider, providerAccountId: account.providerAccountId },
+          update: {},
+        });
+        return true;
+      },
+      async jwt({ token, user, account }) {
+        if (user) {
+          const email = (user.email ?? "").toLowerCase();
+          const row = await db.user.findUnique({ where: { email } });
+          if (row) {
+            token.uid = row.id;
+            token.epoch = row.sessionEpoch;
+          }
+          void account;
+        }
+        return token;
+      },
+      async session({ session, token }) {
+        Object.assign(session, { uid: token.uid, epoch: token.epoch });
+        return session;
+      },
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Who is calling
+// ---------------------------------------------------------------------------------------------
+
+const userSelect = { id: true, email: true, name: true, role: true, active: true, sessionEpoch: true } as const;
+
+/** The signed-in user of a page or server action, or null (deactivated users and stale sessions too). */
+export async function getSessionUser(): Promise<TSessionUser | null> {
+  const session = await getServerSession(authOptions());
+  const { uid, epoch } = (session ?? {}) as { uid?: string; epoch?: number };
+  if (!uid) return null;
+  const user = await db.user.findUnique({ where: { id: uid }, select: userSelect });
+  if (!user || !user.active) return null;
+  // The JWT carries the epoch it was issued in; deactivation and role changes bump it.
+  if (epoch !== user.sessionEpoch) return null;
+  return { id: user.id, email: user.email, name: user.name, role: user.role };
+}
+
+/** The user a personal API token belongs to, or null for an unknown, revoked or expired token. */
+export async function getTokenUser(token: string): Promise<TSessionUser | null> {
+  const row = await db.apiToken.findUnique({
+    where: { tokenHash: hashToken(token) },
+    select: { id: true, revokedAt: true, expiresAt: true, lastUsedAt: true, user: { select: userSelect } },
+  });
+  if (!row || row.revokedAt || (row.expiresAt && row.expiresAt < new Date()) || !row.user.active) return null;
+  // Record use at most once a minute: cheap on hot API paths.
+  if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) {
+    await db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } });
+  }
+  const { id, email, name, role } = row.user;
+  return { id, email, name, role };
+}
+
+/** Bearer token first (scripts), else the browser session (looked up only when a session cookie came). */
+export async function getRequestUser(req: Request): Promise<TSessionUser | null> {
+  const header = req.headers.get("authorization");
+  if (header) {
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match) return null;
+    return getTokenUser(match[1]);
+  }
+  if (!/(^|;\s*)(__Secure-)?next-auth\.session-token(\.\d+)?=/.test(req.headers.get("cookie") ?? "")) return null;
+  return getSessionUser();
+}
+
+const roleRank: Record<Role, number> = { LABELER: 0, REVIEWER: 1, ADMIN: 2 };
+
+/** True when `role` is at least `needed` (ADMIN > REVIEWER > LABELER). */
+export function hasRole(role: Role, needed: Role): boolean {
+  return roleRank[role] >= roleRank[needed];
+}
+
+export function assertRole(user: TSessionUser | null, needed?: Role): asserts user is TSessionUser {
+  if (!user) throw new AppError("UNAUTHORIZED", "Sign in or send a valid API token");
+  if (needed && !hasRole(user.role, needed)) throw AppError.forbidden(`This needs the ${needed} role`);
+}

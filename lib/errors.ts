@@ -1,0 +1,41 @@
+// One error type for the whole app, with a code mapped to an HTTP status only at the edge (lib/api.ts).
+export const AppErrorCode = {
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  INVALID_INPUT: 422,
+  BAD_REQUEST: 400,
+  PAYLOAD_TOO_LARGE: 413,
+  RATE_LIMITED: 429,
+  UNAVAILABLE: 503,
+} as const;
+export type TAppErrorCode = keyof typeof AppErrorCode;
+
+export class AppError extends Error {
+  readonly code: TAppErrorCode;
+  /** Details for the caller, e.g. the list of invalid fields. */
+  readonly details?: unknown;
+
+  constructor(code: TAppErrorCode, message: string, details?: unknown) {
+    super(message);
+    this.name = "AppError";
+    this.code = code;
+    this.details = details;
+  }
+
+  get status(): number {
+    return AppErrorCode[this.code];
+  }
+
+  static notFound(what: string) {
+    return new AppError("NOT_FOUND", `${what} not found`);
+  }
+  static forbidden(message = "You may not do this") {
+    return new AppError("FORBIDDEN", message);
+  }
+}
+
+export function isAppError(err: unknown): err is AppError {
+  return err instanceof AppError;
+}

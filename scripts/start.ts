@@ -1,0 +1,166 @@
+// `npm start` (and `npm run dev` with --dev): everything the product needs, in one command.
+//  1. the single-instance lock on the data directory (.data/, or RLHF_DATA_DIR)
+//  2. PostgreSQL: DATABASE_URL if set, else an embedded server with its data under .data/postgres
+//  3. pending migrations, the first admin from ADMIN_EMAIL/ADMIN_PASSWORD (else the /setup page)
+//  4. a production build of the web app when the sources changed since the last one (not with --dev)
+//  5. the Next.js app on PORT (3000) and the training worker as a separate process
+// Ctrl+C stops all of them and shuts PostgreSQL down cleanly.
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { ZCreateUserRequest } from "../lib/schemas/accounts.ts";
+import { acquireLock, authSecret, DATA_DIR, openDatabase, ROOT, RUNTIME_FILE } from "./runtime.ts";
+
+const dev = process.argv.includes("--dev");
+const port = Number(process.env.PORT ?? 3000);
+const log = (line: string) => console.log(`[rlhf] ${line}`);
+const children = new Set<ChildProcess>();
+let shuttingDown = false;
+let stopDatabase: () => Promise<void> = async () => {};
+let releaseLock: () => void = () => {};
+
+function bin(name: string) {
+  return path.join(ROOT, "node_modules", ".bin", name);
+}
+
+/** Newest modification time under the folders a build depends on. */
+function newestSourceTime(): number {
+  let newest = 0;
+  const walk = (p: string) => {
+    const st = fs.statSync(p, { throwIfNoEntry: false });
+    if (!st) return;
+    if (st.isDirectory()) {
+      if (["node_modules", ".next", "generated"].includes(path.basename(p))) return;
+      for (const e of fs.readdirSync(p)) walk(path.join(p, e));
+    } else newest = Math.max(newest, st.mtimeMs);
+  };
+  for (const p of ["app", "components", "lib", "next.config.js", "package.json", "postcss.config.mjs", "tsconfig.json"]) walk(path.join(ROOT, p));
+  return newest;
+}
+
+async function buildIfNeeded(env: NodeJS.ProcessEnv) {
+  const buildId = path.join(ROOT, ".next", "BUILD_ID");
+  const stamp = path.join(ROOT, ".next", "rlhf-source-time");
+  const sourceTime = newestSourceTime();
+  if (fs.existsSync(buildId) && fs.existsSync(stamp) && Number(fs.readFileSync(stamp, "utf8")) >= sourceTime) return;
+  log("Building the web app (first start or changed sources)…");
+  const code = await new Promise<number>((resolve) => {
+    const p = spawn(bin("next"), ["build"], { cwd: ROOT, env, stdio: "inherit" });
+    p.on("exit", (c) => resolve(c ?? 1));
+  });
+  if (code !== 0) throw new Error(`next build failed (exit ${code})`);
+  fs.writeFileSync(stamp, String(sourceTime));
+}
+
+function startChild(name: string, command: string, args: string[], env: NodeJS.ProcessEnv) {
+  // Own process group, so that stopping it also stops what it spawned (no orphans).
+  const child = spawn(command, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  children.add(child);
+  const prefix = (chunk: Buffer) =>
+    chunk.toString().split("\n").filter(Boolean).map((l) => `[${name}] ${l}`).join("\n") + "\n";
+  child.stdout?.on("data", (c: Buffer) => process.stdout.write(prefix(c)));
+  child.stderr?.on("data", (c: Buffer) => process.stderr.write(prefix(c)));
+  child.on("exit", (code, signal) => {
+    children.delete(child);
+    if (!shuttingDown) {
+      log(`${name} stopped unexpectedly (${signal ?? `exit ${code}`}); shutting down.`);
+      void shutdown(1);
+    }
+  });
+  return child;
+}
+
+async function stopChild(child: ChildProcess) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  try {
+    process.kill(-child.pid!, "SIGTERM");
+  } catch {
+    /* gone */
+  }
+  const timer = setTimeout(() => {
+    try {
+      process.kill(-child.pid!, "SIGKILL");
+    } catch {
+      /* gone */
+    }
+  }, 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function shutdown(code: number) {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  log("Stopping…");
+  await Promise.all([...children].map(stopChild));
+  try {
+    await stopDatabase();
+  } catch (err) {
+    console.error(`[rlhf] PostgreSQL did not stop cleanly: ${(err as Error).message}`);
+  }
+  fs.rmSync(RUNTIME_FILE, { force: true });
+  releaseLock();
+  log("Stopped.");
+  process.exit(code);
+}
+
+async function ensureFirstAdmin(databaseUrl: string) {
+  const email = process.env.ADMIN_EMAIL;
+  const password = process.env.ADMIN_PASSWORD;
+  if (!email && !password) return;
+  const parsed = ZCreateUserRequest.safeParse({ email, password, role: "ADMIN" });
+  if (!parsed.success) {
+    throw new Error(`ADMIN_EMAIL / ADMIN_PASSWORD: ${parsed.error.issues.map((i) => `${String(i.path[0])} ${i.message}`).join("; ")}`);
+  }
+  process.env.DATABASE_URL ??= databaseUrl;
+  const { countUsers } = await import("../lib/server/users/count-users.ts");
+  if ((await countUsers()) > 0) return;
+  const { createFirstAdmin } = await import("../lib/server/users/create-first-admin.ts");
+  await createFirstAdmin({ email: parsed.data.email, password: parsed.data.password });
+  log(`Created the first admin ${parsed.data.email}.`);
+}
+
+async function waitForHttp(url: string, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && !shuttingDown) {
+    try {
+      const res = await fetch(url);
+      if (res.status < 500 || res.status === 503) return;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+async function main() {
+  process.on("SIGINT", () => void shutdown(0));
+  process.on("SIGTERM", () => void shutdown(0));
+  releaseLock = acquireLock(dev ? "npm run dev" : "npm start");
+  const database = await openDatabase({ log: (l) => (!l.startsWith("[postgres]") || process.env.RLHF_DEBUG ? log(l) : undefined), forServer: true, port: process.env.PGPORT ? Number(process.env.PGPORT) : undefined });
+  stopDatabase = database.stop;
+  log(database.embedded ? `Embedded PostgreSQL at ${database.url.replace(/:[^:@/]+@/, ":***@")}, data in ${path.relative(ROOT, DATA_DIR) || DATA_DIR}/postgres` : "Using DATABASE_URL.");
+  const url = `http://localhost:${port}`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: database.url,
+    NEXTAUTH_SECRET: authSecret(),
+    NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? url,
+    ARTIFACTS_DIR: process.env.ARTIFACTS_DIR ?? path.join(DATA_DIR, "artifacts"),
+    PORT: String(port),
+  };
+  await ensureFirstAdmin(database.url);
+  if (!dev) await buildIfNeeded({ ...env, NODE_ENV: "production" });
+  fs.writeFileSync(RUNTIME_FILE, JSON.stringify({ pid: process.pid, databaseUrl: database.url, embedded: database.embedded, url }));
+
+  startChild("web", bin("next"), [dev ? "dev" : "start", "-p", String(port)], { ...env, NODE_ENV: dev ? "development" : "production" });
+  if (process.env.RLHF_NO_WORKER !== "1") startChild("worker", bin("tsx"), ["--conditions=react-server", "workers/index.ts"], env);
+  await waitForHttp(`${url}/api/health`, 120_000);
+  if (!shuttingDown) log(`Ready: ${url}  (Ctrl+C to stop)`);
+}
+
+main().catch(async (err) => {
+  console.error(`[rlhf] ${err instanceof Error ? err.message : String(err)}`);
+  await shutdown(1);
+});
