@@ -34,6 +34,7 @@ export default defineConfig({
     env: {
       PORT: String(port),
       RLHF_DATA_DIR: ".test-data/e2e",
+      NEXT_DIST_DIR: ".next-e2e",
       ADMIN_EMAIL: E2E_ADMIN.email,
       ADMIN_PASSWORD: E2E_ADMIN.password,
       NEXTAUTH_SECRET: "e2e-secret-e2e-secret-e2e-secret",

@@ -30,7 +30,7 @@ function newestSourceTime(): number {
     const st = fs.statSync(p, { throwIfNoEntry: false });
     if (!st) return;
     if (st.isDirectory()) {
-      if (["node_modules", ".next", "generated"].includes(path.basename(p))) return;
+      if (["node_modules", "generated"].includes(path.basename(p)) || path.basename(p).startsWith(".next")) return;
       for (const e of fs.readdirSync(p)) walk(path.join(p, e));
     } else newest = Math.max(newest, st.mtimeMs);
   };
@@ -39,8 +39,9 @@ function newestSourceTime(): number {
 }
 
 async function buildIfNeeded(env: NodeJS.ProcessEnv) {
-  const buildId = path.join(ROOT, ".next", "BUILD_ID");
-  const stamp = path.join(ROOT, ".next", "rlhf-source-time");
+  const distDir = path.join(ROOT, process.env.NEXT_DIST_DIR || ".next");
+  const buildId = path.join(distDir, "BUILD_ID");
+  const stamp = path.join(distDir, "rlhf-source-time");
   const sourceTime = newestSourceTime();
   if (fs.existsSync(buildId) && fs.existsSync(stamp) && Number(fs.readFileSync(stamp, "utf8")) >= sourceTime) return;
   log("Building the web app (first start or changed sources)…");

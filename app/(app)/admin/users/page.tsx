@@ -6,6 +6,7 @@ import { Badge, Card, CardTitle, PageHeader } from "@/components/ui/card";
 import { Table, Td, Th } from "@/components/ui/table";
 import { InviteForm } from "@/components/admin/invite-form";
 import { UserRowActions } from "@/components/admin/user-row-actions";
+import { MembershipEditor } from "@/components/admin/membership-editor";
 
 export default async function UsersPage() {
   const me = await requirePageUser("ADMIN");
@@ -24,7 +25,7 @@ export default async function UsersPage() {
               {users.map((u) => (
                 <tr key={u.id} data-testid={`user-${u.email}`}>
                   <Td><div className="font-medium">{u.email}</div><div className="text-xs text-zinc-500">{u.name}</div></Td>
-                  <Td className="text-xs">{u.memberships.map((m) => m.project.name).join(", ") || "—"}</Td>
+                  <Td><MembershipEditor userId={u.id} email={u.email} memberships={u.memberships} projects={projects.map((p) => ({ id: p.id, name: p.name }))} /></Td>
                   <Td>{u.active ? <Badge tone="green">active</Badge> : <Badge tone="red">deactivated</Badge>}</Td>
                   <Td><UserRowActions user={u} isSelf={u.id === me.id} /></Td>
                 </tr>
