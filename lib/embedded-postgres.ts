@@ -52,8 +52,11 @@ export async function startEmbeddedPostgres(options: {
   const initialised = fs.existsSync(path.join(dataDir, "PG_VERSION"));
   if (!initialised) {
     fs.mkdirSync(path.dirname(dataDir), { recursive: true });
-    // The server runs as the `postgres` OS user when we are root: it must be able to reach the directory.
-    if (process.getuid?.() === 0) fs.chmodSync(path.dirname(dataDir), 0o755);
+    // The server runs as the `postgres` OS user when we are root: it must be able to reach the directory
+    // (mkdtemp makes 0700 folders). Only add the missing bits; never take any away (think of /tmp's 1777).
+    const parent = path.dirname(dataDir);
+    const mode = fs.statSync(parent).mode & 0o7777;
+    if (process.getuid?.() === 0 && (mode & 0o005) !== 0o005) fs.chmodSync(parent, mode | 0o055);
     await pg.initialise();
   }
   await pg.start();

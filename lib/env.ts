@@ -14,6 +14,7 @@ const ZEnv = z.object({
   OIDC_NAME: z.string().optional(),
   LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(5),
   LOGIN_WINDOW_MINUTES: z.coerce.number().positive().default(15),
+  IMPORT_MAX_BYTES: z.coerce.number().int().positive().optional(),
 });
 export type TEnv = z.infer<typeof ZEnv>;
 

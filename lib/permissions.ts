@@ -11,13 +11,14 @@ export type TProjectAccess = "view" | "label" | "review" | "manage";
 export type TProjectPermission = { projectId: string; canLabel: boolean; canReview: boolean; canManage: boolean };
 
 export async function getProjectPermission(user: TSessionUser, projectId: string): Promise<TProjectPermission | null> {
-  const project = await db.project.findUnique({ where: { id: projectId }, select: { id: true } });
+  // One query: the project and, for non-admins, the caller's membership in it.
+  const project = await db.project.findUnique({
+    where: { id: projectId },
+    select: { id: true, members: user.role === "ADMIN" ? false : { where: { userId: user.id }, select: { role: true } } },
+  });
   if (!project) return null;
   if (user.role === "ADMIN") return { projectId, canLabel: true, canReview: true, canManage: true };
-  const member = await db.projectMember.findUnique({
-    where: { projectId_userId: { projectId, userId: user.id } },
-    select: { role: true },
-  });
+  const member = project.members?.[0];
   if (!member) return null;
   const canReview = user.role === "REVIEWER" || member.role === "REVIEWER";
   return { projectId, canLabel: true, canReview, canManage: false };

@@ -151,7 +151,7 @@ async function main(argv: string[]) {
     if (!url) {
       const { startEmbeddedPostgres } = await import("../lib/embedded-postgres.ts");
       const os = await import("node:os");
-      const started = await startEmbeddedPostgres({ dataDir: fs.mkdtempSync(path.join(os.tmpdir(), "rlhf-migrate-")), persistent: false });
+      const started = await startEmbeddedPostgres({ dataDir: path.join(fs.mkdtempSync(path.join(os.tmpdir(), "rlhf-migrate-")), "pg"), persistent: false });
       url = started.url;
       db = started;
     }

@@ -14,7 +14,7 @@ type Counts = { passed: number; failed: number; skipped: number };
 const total: Counts = { passed: 0, failed: 0, skipped: 0 };
 let failedSuites: string[] = [];
 
-function run(name: string, command: string, commandArgs: string[], env: NodeJS.ProcessEnv = {}) {
+function run(name: string, command: string, commandArgs: string[], env: Record<string, string> = {}) {
   console.log(`\n=== ${name} ===`);
   const res = spawnSync(command, commandArgs, { cwd: ROOT, stdio: "inherit", env: { ...process.env, ...env } });
   if (res.status !== 0) failedSuites.push(`${name} (exit ${res.status ?? res.signal})`);

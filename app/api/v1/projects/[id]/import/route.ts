@@ -1,0 +1,9 @@
+import { withUser } from "@/lib/api";
+import { importRequestBody } from "@/lib/server/import/import-request-body";
+
+// POST /api/v1/projects/{id}/import?mode=partial|all_or_nothing&format=jsonl|csv
+// Body: raw JSONL/CSV text or multipart with a `file` -> {importId, imported, tasksCreated, rejected, duplicates} (admin)
+export const POST = withUser(
+  async ({ user, params, req, searchParams }) => importRequestBody({ user, projectId: params.id, req, searchParams }),
+  { role: "ADMIN" },
+);

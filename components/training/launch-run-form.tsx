@@ -1,0 +1,88 @@
+"use client";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { STAGE_NAMES, PRESET_NAMES, type TStageName } from "@/lib/schemas/training";
+import { Button } from "@/components/ui/button";
+import { Alert } from "@/components/ui/card";
+import { Field, Select, Textarea } from "@/components/ui/input";
+import { useApi } from "@/components/ui/use-api";
+
+// Launch a round: stages, preset, overrides (JSON), snapshot (or freeze the labels now), starting version.
+export function LaunchRunForm({
+  projectId,
+  snapshots,
+  versions,
+}: {
+  projectId: string;
+  snapshots: { id: string; name: string }[];
+  versions: { id: string; name: string; kind: string; status: string }[];
+}) {
+  const router = useRouter();
+  const { call, pending, error, setError } = useApi();
+  const startable = versions.filter((v) => v.kind !== "RM");
+  const [stages, setStages] = useState<TStageName[]>(startable.length ? ["sft", "rm", "ppo"] : ["pretrain", "sft", "rm", "ppo"]);
+  const [preset, setPreset] = useState("tiny");
+  const [overrides, setOverrides] = useState('{\n  "maxSteps": 20\n}');
+  const [snapshotId, setSnapshotId] = useState("");
+  const [fromVersionId, setFrom] = useState(startable.find((v) => v.status === "PRODUCTION")?.id ?? startable[startable.length - 1]?.id ?? "");
+
+  const toggle = (s: TStageName) => setStages((cur) => (cur.includes(s) ? cur.filter((x) => x !== s) : STAGE_NAMES.filter((x) => x === s || cur.includes(x))));
+
+  async function submit(e: React.FormEvent) {
+    e.preventDefault();
+    let config: unknown = {};
+    try {
+      config = overrides.trim() ? JSON.parse(overrides) : {};
+    } catch (err) {
+      setError(`Overrides are not valid JSON: ${(err as Error).message}`);
+      return;
+    }
+    const res = await call<{ id: string }>("POST", `/api/v1/projects/${projectId}/runs`, {
+      stages,
+      preset,
+      config,
+      ...(snapshotId ? { snapshotId } : { freezeLabels: true }),
+      ...(fromVersionId && !(stages[0] === "pretrain") ? { fromVersionId } : {}),
+    });
+    if (res) router.push(`/projects/${projectId}/runs/${res.id}`);
+  }
+
+  return (
+    <form onSubmit={submit} className="space-y-4" aria-label="Launch a round">
+      <fieldset>
+        <legend className="mb-1 text-sm font-medium">Stages (in this order)</legend>
+        <div className="flex flex-wrap gap-3">
+          {STAGE_NAMES.map((s) => (
+            <label key={s} className="flex items-center gap-1 text-sm">
+              <input type="checkbox" name={`stage-${s}`} checked={stages.includes(s)} onChange={() => toggle(s)} /> {s}
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      <div className="grid gap-4 sm:grid-cols-3">
+        <Field label="Model size (for pretraining)" htmlFor="preset">
+          <Select id="preset" value={preset} onChange={(e) => setPreset(e.target.value)}>
+            {PRESET_NAMES.map((p) => <option key={p}>{p}</option>)}
+          </Select>
+        </Field>
+        <Field label="Data" htmlFor="snapshot">
+          <Select id="snapshot" value={snapshotId} onChange={(e) => setSnapshotId(e.target.value)}>
+            <option value="">Freeze the current labels now</option>
+            {snapshots.map((s) => <option key={s.id} value={s.id}>{s.name}</option>)}
+          </Select>
+        </Field>
+        <Field label="Starting version" htmlFor="from">
+          <Select id="from" value={fromVersionId} onChange={(e) => setFrom(e.target.value)} disabled={stages[0] === "pretrain"}>
+            <option value="">None (pretrain a new model)</option>
+            {startable.map((v) => <option key={v.id} value={v.id}>{v.name} ({v.kind.toLowerCase()}, {v.status.toLowerCase()})</option>)}
+          </Select>
+        </Field>
+      </div>
+      <Field label="Overrides (JSON)" htmlFor="overrides" hint='Top-level keys apply to every stage (maxSteps, batchSize, lr, seed …); "sft": {…}, "ppo": {…} per stage; "corpus": [texts] for pretraining.'>
+        <Textarea id="overrides" className="font-mono" value={overrides} onChange={(e) => setOverrides(e.target.value)} />
+      </Field>
+      {error ? <Alert>{error}</Alert> : null}
+      <Button type="submit" disabled={pending || !stages.length}>{pending ? "Launching…" : "Launch round"}</Button>
+    </form>
+  );
+}

@@ -1,0 +1,79 @@
+import "server-only";
+import { db } from "@/lib/db";
+import { rankedPairsConsensus } from "@/lib/quality/consensus";
+import { rankingPairs } from "@/lib/quality/pairs";
+import type { TGroups } from "@/lib/quality/ranks";
+import type { TChatMessage, TSnapshotCounts, TSnapshotData, TSnapshotPreferenceRow, TSnapshotSftRow } from "@/lib/schemas/labeling";
+
+// The rows a snapshot freezes (shape documented on ZSnapshotData): accepted and corrected labels only,
+// corrected content in place of the labeler's; several rankings of one task merged by ranked pairs.
+
+const ACCEPTED = { in: ["ACCEPTED" as const, "CORRECTED" as const] };
+
+function promptFields(p: { text: string; messages: unknown }) {
+  const messages = (p.messages as TChatMessage[] | null) ?? null;
+  if (!messages) return { prompt: p.text };
+  return { prompt: messages.map((m) => `${m.role}: ${m.content}`).join("\n\n"), messages };
+}
+
+export async function buildSnapshotData(options: { projectId: string }): Promise<{ data: TSnapshotData; counts: TSnapshotCounts }> {
+  const { projectId } = options;
+  const taskWhere = { task: { projectId } };
+  const [prompts, demonstrations, rankings, pairwise] = await Promise.all([
+    db.prompt.findMany({ where: { projectId }, orderBy: { id: "asc" }, select: { id: true, text: true, messages: true, split: true } }),
+    db.demonstration.findMany({ where: { ...taskWhere, status: ACCEPTED }, select: { id: true, text: true, correctedText: true, task: { select: { promptId: true } } } }),
+    db.ranking.findMany({ where: { ...taskWhere, status: ACCEPTED }, orderBy: { id: "asc" }, select: { taskId: true, groups: true, correctedGroups: true, task: { select: { promptId: true } } } }),
+    db.pairwiseLabel.findMany({
+      where: { ...taskWhere, status: ACCEPTED },
+      select: { taskId: true, choice: true, correctedChoice: true, task: { select: { promptId: true, responses: { orderBy: { position: "asc" }, select: { responseId: true } } } } },
+    }),
+  ]);
+  const promptById = new Map(prompts.map((p) => [p.id, { ...promptFields(p), split: p.split === "EVAL" ? ("eval" as const) : ("train" as const) }]));
+
+  const sft: TSnapshotSftRow[] = demonstrations
+    .map((d) => ({ key: `${d.task.promptId}/${d.id}`, row: { ...promptById.get(d.task.promptId)!, completion: d.correctedText ?? d.text } }))
+    .sort((a, b) => (a.key < b.key ? -1 : 1))
+    .map((x) => x.row);
+
+  // One consensus ranking per task (ranking and pairwise labels alike, as groups).
+  const byTask = new Map<string, { promptId: string; rankings: TGroups[] }>();
+  const add = (taskId: string, promptId: string, groups: TGroups) => {
+    const entry = byTask.get(taskId) ?? { promptId, rankings: [] };
+    entry.rankings.push(groups);
+    byTask.set(taskId, entry);
+  };
+  for (const r of rankings) add(r.taskId, r.task.promptId, (r.correctedGroups ?? r.groups) as TGroups);
+  for (const p of pairwise) {
+    const [a, b] = p.task.responses.map((x) => x.responseId);
+    const choice = p.correctedChoice ?? p.choice;
+    if (choice === "A") add(p.taskId, p.task.promptId, [[a], [b]]);
+    else if (choice === "B") add(p.taskId, p.task.promptId, [[b], [a]]);
+    else add(p.taskId, p.task.promptId, [[a, b]]);
+  }
+  const responseIds = [...byTask.values()].flatMap((t) => t.rankings[0].flat());
+  const texts = new Map((await db.response.findMany({ where: { id: { in: responseIds } }, select: { id: true, text: true } })).map((r) => [r.id, r.text]));
+  const preferences: TSnapshotPreferenceRow[] = [];
+  const taskIds = [...byTask.keys()].sort((x, y) => {
+    const px = byTask.get(x)!.promptId;
+    const py = byTask.get(y)!.promptId;
+    return px < py ? -1 : px > py ? 1 : x < y ? -1 : 1;
+  });
+  for (const taskId of taskIds) {
+    const t = byTask.get(taskId)!;
+    const consensus = rankedPairsConsensus(t.rankings);
+    for (const { chosen, rejected } of rankingPairs(consensus)) {
+      preferences.push({ ...promptById.get(t.promptId)!, chosen: texts.get(chosen)!, rejected: texts.get(rejected)!, group: taskId });
+    }
+  }
+  const promptRows = prompts.map((p) => promptById.get(p.id)!);
+  const data: TSnapshotData = { version: 1, sft, preferences, prompts: promptRows };
+  const counts: TSnapshotCounts = {
+    demonstrations: demonstrations.length,
+    rankings: rankings.length,
+    pairwise: pairwise.length,
+    sft: sft.length,
+    preferences: preferences.length,
+    prompts: promptRows.length,
+  };
+  return { data, counts };
+}

@@ -1,0 +1,56 @@
+// Job "candidates": closing the loop. The production policy (or the chosen versions) writes K answers
+// (K = project.responsesPerTask) for prompts without a ranking task; they become MODEL responses and a
+// RANKING task each. Labelers never see which version wrote an answer.
+import { db } from "../../lib/db.ts";
+import type { TCandidatesJob, TCandidatesJobResult } from "../../lib/schemas/training.ts";
+import { generateClean as generateText, versionDir } from "./generate.ts";
+
+export async function runCandidatesJob(job: TCandidatesJob): Promise<TCandidatesJobResult> {
+  const project = await db.project.findUniqueOrThrow({ where: { id: job.projectId }, select: { responsesPerTask: true, labelsPerItem: true } });
+  let versionIds = job.versionIds ?? [];
+  if (!versionIds.length) {
+    const prod = await db.modelVersion.findFirst({ where: { projectId: job.projectId, status: "PRODUCTION" }, select: { id: true } });
+    if (!prod) throw new Error("no production policy: promote a version or pass versionIds");
+    versionIds = [prod.id];
+  }
+  const dirs = await Promise.all(versionIds.map(versionDir));
+  const prompts = await db.prompt.findMany({
+    where: {
+      projectId: job.projectId,
+      ...(job.promptIds ? { id: { in: job.promptIds } } : { split: "TRAIN", tasks: { none: { kind: "RANKING" } } }),
+    },
+    select: { id: true, text: true, messages: true },
+    orderBy: { createdAt: "asc" },
+    take: job.limit ?? 50,
+  });
+  const k = Math.max(2, project.responsesPerTask);
+  let tasks = 0;
+  let responses = 0;
+  for (const p of prompts) {
+    const texts: { text: string; versionId: string }[] = [];
+    for (let i = 0; i < k; i++) {
+      const v = i % versionIds.length;
+      const messages = Array.isArray(p.messages) && p.messages.length ? (p.messages as { role: "user"; content: string }[]) : null;
+      const text = await generateText({ modelDir: dirs[v], prompt: messages ?? p.text, maxNewTokens: 64, temperature: 1, seed: 1000 + i, log: () => {} });
+      texts.push({ text: text.trim() || "(empty answer)", versionId: versionIds[v] });
+    }
+    await db.$transaction(async (tx) => {
+      const created = [];
+      for (const t of texts) {
+        created.push(await tx.response.create({ data: { promptId: p.id, text: t.text, source: "MODEL", modelVersionId: t.versionId }, select: { id: true } }));
+      }
+      await tx.task.create({
+        data: {
+          projectId: job.projectId,
+          promptId: p.id,
+          kind: "RANKING",
+          labelsNeeded: project.labelsPerItem,
+          responses: { create: created.map((r, position) => ({ responseId: r.id, position })) },
+        },
+      });
+    });
+    tasks += 1;
+    responses += texts.length;
+  }
+  return { tasks, responses };
+}
