@@ -1,0 +1,85 @@
+// Micro-benchmark of the native cpu kernels: npx tsx bench/kernels.ts [--d 512]
+// Prints JSON lines: the pure-JS cpu kernel vs the native one per op, and the fused LayerNorm,
+// GELU and AdamW of workers/kernels against the tfjs compositions the engine uses today
+// (workers/model/ops.ts, workers/train/adamw.ts). Times are the best of several runs, in ms.
+import { tf } from "../workers/model/tf.ts";
+import "@tensorflow/tfjs-backend-cpu";
+import { installNativeKernels, uninstallNativeKernels } from "../workers/kernels/index.ts";
+import * as fused from "../workers/kernels/fused.ts";
+import { fusedAdamWStep, globalGradNorm } from "../workers/kernels/optim.ts";
+import * as ops from "../workers/model/ops.ts";
+import { AdamW } from "../workers/train/adamw.ts";
+
+const argv = process.argv.slice(2);
+const d = Number(argv[argv.indexOf("--d") + 1] || 512);
+const B = 8;
+const T = 128;
+
+function best(f: () => void, repeats = 5): number {
+  f();
+  let m = Infinity;
+  for (let i = 0; i < repeats; i++) {
+    const t0 = performance.now();
+    f();
+    m = Math.min(m, performance.now() - t0);
+  }
+  return Number(m.toFixed(3));
+}
+
+const run = (f: () => tf.Tensor | tf.Tensor[]) => () => {
+  const r = tf.tidy(f);
+  (Array.isArray(r) ? r : [r]).forEach((t) => t.dataSync());
+  tf.dispose(r);
+};
+
+await tf.setBackend("cpu");
+tf.enableProdMode();
+const x = tf.randomNormal([B, T, d]);
+const h = tf.randomNormal([B, T, 4 * d]);
+const w = tf.randomNormal([d, 4 * d]);
+const att = tf.randomNormal([B, 8, T, T]);
+const cases: [string, () => tf.Tensor | tf.Tensor[]][] = [
+  [`matMul [${B * T},${d}]x[${d},${4 * d}]`, () => tf.matMul(tf.reshape(x, [B * T, d]), w)],
+  [`mul [${B},${T},${4 * d}] scalar`, () => tf.mul(h, 0.5)],
+  [`add [${B},${T},${d}] + [${d}]`, () => tf.add(x, tf.slice(tf.reshape(w, [-1]), 0, d))],
+  [`softmax [${B},8,${T},${T}]`, () => tf.softmax(att)],
+  [`sum axis 0 [${B * T},${4 * d}]`, () => tf.sum(tf.reshape(h, [B * T, 4 * d]), 0)],
+  [`transpose [${B},${T},8,${d / 8}] -> 0213`, () => tf.transpose(tf.reshape(x, [B, T, 8, d / 8]), [0, 2, 1, 3])],
+];
+for (const [name, f] of cases) {
+  uninstallNativeKernels();
+  const pure = best(run(f), 2);
+  await installNativeKernels({ quiet: true });
+  const native = best(run(f));
+  console.log(JSON.stringify({ bench: "kernel", op: name, pure_ms: pure, native_ms: native, speedup: Number((pure / native).toFixed(1)) }));
+}
+
+// Fused ops (native kernels installed for both sides): forward + backward.
+const g = tf.ones([d]) as tf.Tensor1D;
+const b = tf.zeros([d]) as tf.Tensor1D;
+const fwdBwd = (f: (t: tf.Tensor) => tf.Tensor, input: tf.Tensor) => run(() => tf.grads((t: tf.Tensor) => tf.sum(f(t)))([input]));
+const fusedCases: [string, () => void, () => void][] = [
+  [`layerNorm [${B},${T},${d}] fwd+bwd`, fwdBwd((t) => ops.layerNorm(t, g, b, 1e-5), x), fwdBwd((t) => fused.layerNorm(t, g, b, 1e-5), x)],
+  [`gelu [${B},${T},${4 * d}] fwd+bwd`, fwdBwd(ops.gelu, h), fwdBwd(fused.gelu, h)],
+];
+for (const [name, composed, native] of fusedCases) {
+  const a = best(composed);
+  const c = best(native);
+  console.log(JSON.stringify({ bench: "fused", op: name, tfjs_ops_ms: a, fused_ms: c, speedup: Number((a / c).toFixed(1)) }));
+}
+
+// AdamW over a d-wide 4-layer GPT's matrices.
+const shapes = Array.from({ length: 4 }, () => [[d, 3 * d], [d, d], [d, 4 * d], [4 * d, d]]).flat();
+const vars = shapes.map((s) => tf.variable(tf.randomNormal(s)));
+const grads = shapes.map((s) => tf.randomNormal(s));
+const opt = new AdamW(vars.map((variable, i) => ({ name: `p${i}`, variable, decay: true })), { beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1, gradClip: 1 });
+const byName: Record<string, tf.Tensor> = {};
+vars.forEach((v, i) => (byName[v.name] = grads[i]));
+const params = vars.map((variable) => ({ variable, m: tf.variable(tf.zerosLike(variable), false), v: tf.variable(tf.zerosLike(variable), false), decay: true }));
+const tfjs = best(() => opt.apply(byName, 1e-3), 3);
+const native = best(() => {
+  const n = globalGradNorm(grads)!;
+  fusedAdamWStep(params, grads, { lr: 1e-3, beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1, bc1: 0.1, bc2: 0.05, scale: n > 1 ? 1 / n : 1 });
+}, 3);
+const n = shapes.reduce((s, sh) => s + sh[0] * sh[1], 0);
+console.log(JSON.stringify({ bench: "fused", op: `AdamW ${(n / 1e6).toFixed(1)}M params`, tfjs_ops_ms: tfjs, fused_ms: native, speedup: Number((tfjs / native).toFixed(1)) }));

@@ -1,0 +1,79 @@
+// Float32 CPU kernels behind the tfjs `cpu` backend (see workers/kernels/index.ts).
+// Every function works on plain row-major buffers owned by the caller; none allocates
+// an output. Shapes arrive as int64 arrays, already validated on the JavaScript side.
+#pragma once
+#include <cstdint>
+
+namespace rk {
+
+enum BinaryOp { kAdd = 0, kSub, kMul, kDiv, kMax, kMin, kPow, kSqDiff };
+enum UnaryOp {
+  kExp = 0, kLog, kSqrt, kRsqrt, kTanh, kSigmoid, kRelu, kNeg, kSquare, kAbs,
+  kErf, kReciprocal, kLog1p, kStep, kElu, kSoftplus
+};
+enum ReduceOp { kSum = 0, kMean, kRMax, kRMin, kProd };
+
+// Threads OpenBLAS may use for large products (small ones always run on one).
+void set_max_threads(int n);
+int max_threads();
+
+// C[b] = op(A[b % batchA]) * op(B[b % batchB]) for b < batch (tfjs's batch broadcast rule).
+void matmul(const float* a, const float* b, float* c, int64_t batch, int64_t batchA,
+            int64_t batchB, int64_t m, int64_t n, int64_t k, bool transA, bool transB);
+
+// out = a (op) b with numpy broadcasting; aShape/bShape are left-padded to `rank`.
+void binary(int op, const float* a, const int64_t* aShape, const float* b,
+            const int64_t* bShape, float* out, const int64_t* outShape, int rank);
+
+void unary(int op, const float* x, float* out, int64_t n, float alpha);
+
+// x viewed as [outer, red, inner]; out is [outer, inner].
+void reduce(int op, const float* x, float* out, int64_t outer, int64_t red, int64_t inner);
+
+// Softmax over the last axis of x viewed as [rows, cols].
+void softmax(const float* x, float* out, int64_t rows, int64_t cols);
+
+// out = transpose(x, perm).
+void transpose(const float* x, float* out, const int64_t* shape, const int64_t* perm, int rank);
+
+// toFull=false: box = full[begin : begin + size]; toFull=true: full[begin : begin + size] = box.
+void slice_copy(float* full, float* box, const int64_t* shape, const int64_t* begin,
+                const int64_t* size, int rank, bool toFull);
+
+// out[seg[i], :] += data[i, :] for 0 <= seg[i] < numSegments; out must be zeroed.
+void unsorted_segment_sum(const float* data, const int32_t* seg, float* out, int64_t n,
+                          int64_t numSegments, int64_t inner);
+
+// x viewed as [outer, axisDim, inner]; out is [outer, nIdx, inner]. Returns false on a bad index.
+bool gather(const float* x, const int32_t* idx, float* out, int64_t outer, int64_t axisDim,
+            int64_t inner, int64_t nIdx);
+
+// out = sum of n buffers of length len.
+void add_n(const float* const* xs, int n, float* out, int64_t len);
+
+struct AdamWArgs {
+  float lr, beta1, beta2, eps, bc1, bc2, weightDecay, scale;
+};
+
+// One AdamW update of one parameter, out of place (the step of workers/train/adamw.ts):
+//   g' = g * scale; m' = b1 m + (1-b1) g'; v' = b2 v + (1-b2) g'^2;
+//   p' = p - lr (m'/bc1) / (sqrt(v'/bc2) + eps) - lr wd p
+void adamw(const float* p, const float* m, const float* v, const float* g, float* pOut,
+           float* mOut, float* vOut, int64_t n, const AdamWArgs& args);
+
+// Sum of squares in double precision (global gradient norm).
+double sum_squares(const float* x, int64_t n);
+
+// LayerNorm over the last axis of x [rows, cols]: y = (x - mean) * rstd * g + b; mean and rstd
+// [rows] are kept for the gradient.
+void layer_norm(const float* x, const float* g, const float* b, float* y, float* mean,
+                float* rstd, int64_t rows, int64_t cols, float eps);
+// Its gradient: dx [rows, cols], dg and db [cols].
+void layer_norm_grad(const float* dy, const float* x, const float* g, const float* mean,
+                     const float* rstd, float* dx, float* dg, float* db, int64_t rows,
+                     int64_t cols);
+// GPT-2's tanh GELU and its gradient.
+void gelu(const float* x, float* y, int64_t n);
+void gelu_grad(const float* dy, const float* x, float* dx, int64_t n);
+
+}  // namespace rk

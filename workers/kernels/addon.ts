@@ -1,0 +1,78 @@
+// Loads the native kernel addon built from native/ (scripts/build-native.mjs). Never throws: a
+// missing or unloadable addon comes back as a one-line reason so the caller can fall back to the
+// pure-JS `cpu` kernels and say why.
+import { createRequire } from "node:module";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+/** The functions exported by native/src/addon.cc; every buffer is allocated by the caller. */
+export interface NativeAddon {
+  matmul(a: Float32Array, b: Float32Array, out: Float32Array, batch: number, batchA: number,
+    batchB: number, m: number, n: number, k: number, transA: number, transB: number): void;
+  /** dims = [rank, outShape..., aShape..., bShape...] (a and b left-padded with 1s to rank). */
+  binary(op: number, a: Float32Array, b: Float32Array, out: Float32Array, dims: Int32Array): void;
+  unary(op: number, x: Float32Array, out: Float32Array, n: number, alpha: number): void;
+  /** x viewed as [outer, red, inner], out as [outer, inner]. */
+  reduce(op: number, x: Float32Array, out: Float32Array, outer: number, red: number,
+    inner: number): void;
+  softmax(x: Float32Array, out: Float32Array, rows: number, cols: number): void;
+  /** dims = [rank, shape..., perm...]. */
+  transpose(x: Float32Array, out: Float32Array, dims: Int32Array): void;
+  /** dims = [rank, shape..., begin..., size...]; toFull 0: box = full[box], 1: full[box] = box. */
+  slice(full: Float32Array, box: Float32Array, dims: Int32Array, toFull: number): void;
+  segmentSum(data: Float32Array, segmentIds: Int32Array, out: Float32Array, n: number,
+    numSegments: number, inner: number): void;
+  gather(x: Float32Array, indices: Int32Array, out: Float32Array, outer: number, axisDim: number,
+    inner: number, nIdx: number): boolean;
+  addN(xs: Float32Array[], out: Float32Array): void;
+  /** One AdamW update out of place (see native/src/kernels.h). */
+  adamw(p: Float32Array, m: Float32Array, v: Float32Array, g: Float32Array, pOut: Float32Array,
+    mOut: Float32Array, vOut: Float32Array, lr: number, beta1: number, beta2: number, eps: number,
+    biasCorrection1: number, biasCorrection2: number, weightDecay: number, scale: number): void;
+  /** Sum of squares, accumulated in double precision. */
+  sumSquares(x: Float32Array): number;
+  layerNorm(x: Float32Array, g: Float32Array, b: Float32Array, y: Float32Array, mean: Float32Array,
+    rstd: Float32Array, rows: number, cols: number, eps: number): void;
+  layerNormGrad(dy: Float32Array, x: Float32Array, g: Float32Array, mean: Float32Array,
+    rstd: Float32Array, dx: Float32Array, dg: Float32Array, db: Float32Array, rows: number,
+    cols: number): void;
+  gelu(x: Float32Array, y: Float32Array, n: number): void;
+  geluGrad(dy: Float32Array, x: Float32Array, dx: Float32Array, n: number): void;
+  /** glibc mallopt: M_MMAP_THRESHOLD and M_TRIM_THRESHOLD (bytes); false where not glibc. */
+  tuneMalloc(mmapThreshold: number, trimThreshold: number): boolean;
+  setThreads(n: number): void;
+  info(): { blas: string; blasThreads: number };
+}
+
+export type AddonLoad = { addon: NativeAddon; path: string } | { addon: null; reason: string };
+
+/** Where `npm run build:native` puts the addon; RLHF_NATIVE_ADDON overrides (tests use it). */
+export function defaultAddonPath(): string {
+  return (
+    process.env.RLHF_NATIVE_ADDON ??
+    fileURLToPath(new URL("../../native/build/Release/rlhf_kernels.node", import.meta.url))
+  );
+}
+
+let cached: AddonLoad | undefined;
+let cachedPath: string | undefined;
+
+export function loadAddon(path = defaultAddonPath()): AddonLoad {
+  if (cached && cachedPath === path) return cached;
+  cachedPath = path;
+  if (!existsSync(path)) {
+    cached = {
+      addon: null,
+      reason: `native addon not built (${path} missing; run \`npm run build:native\`, which needs g++ and libopenblas-dev)`,
+    };
+    return cached;
+  }
+  try {
+    const require = createRequire(import.meta.url);
+    cached = { addon: require(path) as NativeAddon, path };
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    cached = { addon: null, reason: `native addon failed to load (${path}): ${message}` };
+  }
+  return cached;
+}
