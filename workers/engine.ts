@@ -55,6 +55,8 @@ export interface GenerateTextOptions {
   /** Default 0. */
   seed?: number;
   log?: (l: string) => void;
+  /** Streaming: called after every new token with the answer decoded so far; return false to stop early. */
+  onToken?: (textSoFar: string) => boolean | void | Promise<boolean | void>;
 }
 
 /** Load a model directory and answer one prompt with the chat template (loads the model each call). */
@@ -72,6 +74,7 @@ export async function generateText(o: GenerateTextOptions): Promise<string> {
       eosId: tokenizer.eosId,
       padId: tokenizer.padId,
       bannedIds: tokenizer.specialIds.filter((id) => id !== tokenizer.eosId),
+      onToken: o.onToken ? async (tokens) => o.onToken!(await tokenizer.decode(tokens[0], true)) : undefined,
     });
     return await tokenizer.decode(out.tokens[0], true);
   } finally {

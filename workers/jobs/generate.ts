@@ -1,8 +1,14 @@
 // Job "generate": answers prompts with one model version (the playground, the API). Returns
-// {completions}, read by the web app from the job's output.
+// {completions}, read by the web app from the job's output. A streaming job (the playground's, with a
+// `channel`) answers one conversation and sends the text so far on that channel with PostgreSQL NOTIFY
+// as it grows; a NOTIFY on `<channel>_stop` stops it at the next token. See
+// lib/server/models/generate-stream-protocol.ts.
 import path from "node:path";
+import pg from "pg";
 import { db } from "../../lib/db.ts";
-import type { TGenerateJob, TGenerateJobResult } from "../../lib/schemas/training.ts";
+import { env } from "../../lib/env.ts";
+import type { TGenerateJobResult } from "../../lib/schemas/training.ts";
+import { NOTIFY_PAYLOAD_LIMIT, stopChannel, type TGenerateStreamJob, type TStreamNotice } from "../../lib/server/models/generate-stream-protocol.ts";
 import { generateText } from "../engine.ts";
 import { artifactsDir } from "./data.ts";
 
@@ -23,22 +29,59 @@ export async function versionDir(versionId: string): Promise<string> {
   return path.join(artifactsDir(), v.artifactPath);
 }
 
-export async function runGenerateJob(job: TGenerateJob): Promise<TGenerateJobResult> {
+export interface GenerateJobOptions {
+  /** Least time between two partial-text notices of a streaming job (ms; default 100). */
+  streamIntervalMs?: number;
+}
+
+export async function runGenerateJob(job: TGenerateStreamJob, options: GenerateJobOptions = {}): Promise<TGenerateJobResult> {
   const modelDir = await versionDir(job.versionId);
+  const sampling = { modelDir, maxNewTokens: job.maxTokens ?? 64, temperature: job.temperature ?? 0.8, topK: job.topK, topP: job.topP, log: () => {} };
+  if (job.channel) return { completions: [await streamOne(job.channel, { ...sampling, prompt: job.messages ?? job.prompts[0], seed: job.seed ?? 0 }, options)] };
   const completions: string[] = [];
   for (const [i, prompt] of job.prompts.entries()) {
-    completions.push(
-      await generateClean({
-        modelDir,
-        prompt,
-        maxNewTokens: job.maxTokens ?? 64,
-        temperature: job.temperature ?? 0.8,
-        topK: job.topK,
-        topP: job.topP,
-        seed: (job.seed ?? 0) + i,
-        log: () => {},
-      }),
-    );
+    completions.push(await generateClean({ ...sampling, prompt, seed: (job.seed ?? 0) + i }));
   }
   return { completions };
+}
+
+/** One answer, its text so far NOTIFYed on `channel` at most every `streamIntervalMs`, then {done}. */
+async function streamOne(channel: string, o: Parameters<typeof generateText>[0], options: GenerateJobOptions): Promise<string> {
+  if (!/^rlhf_gen_[a-z0-9]{1,40}$/.test(channel)) throw new Error(`invalid stream channel ${JSON.stringify(channel)}`);
+  const client = new pg.Client({ connectionString: env().DATABASE_URL });
+  await client.connect();
+  const notify = async (notice: TStreamNotice) => {
+    const payload = JSON.stringify(notice);
+    if (Buffer.byteLength(payload) <= NOTIFY_PAYLOAD_LIMIT) await client.query("SELECT pg_notify($1, $2)", [channel, payload]);
+  };
+  let stopped = false;
+  try {
+    client.on("notification", (n) => {
+      if (n.channel === stopChannel(channel)) stopped = true;
+    });
+    await client.query(`LISTEN ${stopChannel(channel)}`);
+    const interval = options.streamIntervalMs ?? 100;
+    let last = 0;
+    let sent = "";
+    const raw = await generateText({
+      ...o,
+      onToken: async (textSoFar) => {
+        if (stopped) return false;
+        const text = cleanText(textSoFar);
+        if (Date.now() - last >= interval && text !== sent) {
+          last = Date.now();
+          sent = text;
+          await notify({ text });
+        }
+      },
+    });
+    const text = cleanText(raw);
+    await notify({ done: true, text, stopped });
+    return text;
+  } catch (err) {
+    await notify({ error: (err as Error).message.slice(0, 2000) }).catch(() => {});
+    throw err;
+  } finally {
+    await client.end().catch(() => {});
+  }
 }

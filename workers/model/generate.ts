@@ -31,6 +31,11 @@ export interface GenerateOptions extends Partial<SamplingOptions> {
   useCache?: boolean;
   /** Tokens that may never be sampled (e.g. pad, turn markers). */
   bannedIds?: number[];
+  /**
+   * Streaming: called after every decoding step with each sequence's new tokens so far (EOS included
+   * once emitted). Return false to stop early (the result then holds the tokens made so far).
+   */
+  onToken?: (tokens: number[][]) => boolean | void | Promise<boolean | void>;
 }
 
 export interface GenerateResult {
@@ -139,6 +144,7 @@ export async function generate(model: GPT, prompts: number[][], opts: GenerateOp
         mask[b].push(1);
       }
       if (opts.keepLogits) keptLogits.push(rows);
+      if (opts.onToken && (await opts.onToken(out)) === false) break;
       if (opts.eosId !== undefined && finished.every(Boolean)) break;
     }
   } finally {

@@ -12,21 +12,9 @@ export function linear(x: tf.Tensor, w: tf.Tensor2D, b?: tf.Tensor1D): tf.Tensor
   return tf.reshape(y, [...lead, w.shape[1]]);
 }
 
-/** LayerNorm over the last axis: (x - mean) / sqrt(var + eps) * g + b. */
-export function layerNorm(x: tf.Tensor, g: tf.Tensor1D, b: tf.Tensor1D, eps: number): tf.Tensor {
-  const mu = tf.mean(x, -1, true);
-  const xc = tf.sub(x, mu);
-  const variance = tf.mean(tf.square(xc), -1, true);
-  return tf.add(tf.mul(tf.mul(xc, tf.rsqrt(tf.add(variance, eps))), g), b);
-}
-
-const GELU_C = Math.sqrt(2 / Math.PI);
-
-/** GPT-2's "gelu_new": 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))). */
-export function gelu(x: tf.Tensor): tf.Tensor {
-  const inner = tf.mul(tf.add(x, tf.mul(tf.pow(x, 3), 0.044715)), GELU_C);
-  return tf.mul(tf.mul(x, 0.5), tf.add(tf.tanh(inner), 1));
-}
+// LayerNorm over the last axis and GPT-2's "gelu_new": fused native kernels (forward and backward in one
+// pass each) where the cpu backend has them, else the same arithmetic composed of tfjs ops.
+export { layerNorm, gelu } from "../kernels/fused.ts";
 
 /**
  * Scaled dot-product attention.

@@ -2,6 +2,7 @@
 // Decoupled weight decay only on matrices (not biases, norms, embeddings), as nanoGPT/minGPT.
 // This update is one of the two hot paths (with the GPT's forward/backward): keep it in one place.
 import { tf } from "../model/tf.ts";
+import { fusedAdamWStep, globalGradNorm } from "../kernels/optim.ts";
 
 export interface AdamWConfig {
   /** Adam beta1 (nanoGPT: 0.9). */
@@ -46,6 +47,14 @@ export class AdamW {
     const { beta1: b1, beta2: b2, eps, weightDecay: wd, gradClip } = this.cfg;
     const bc1 = 1 - b1 ** this.t;
     const bc2 = 1 - b2 ** this.t;
+    // Fused native update (one pass per parameter) where the cpu backend has it; tfjs ops otherwise.
+    const list = this.params.map((p) => grads[p.variable.name]);
+    const fusedNorm = globalGradNorm(list.filter((g): g is tf.Tensor => Boolean(g)));
+    if (fusedNorm !== null) {
+      const scale = gradClip > 0 && fusedNorm > gradClip ? gradClip / (fusedNorm + 1e-6) : 1;
+      const params = this.params.map((p, i) => ({ variable: p.variable, m: this.m[i], v: this.v[i], decay: p.decay }));
+      if (fusedAdamWStep(params, list, { lr, beta1: b1, beta2: b2, eps, weightDecay: wd, bc1, bc2, scale })) return fusedNorm;
+    }
     const norm = tf.tidy(() => {
       const sq = this.params.filter((p) => grads[p.variable.name]).map((p) => tf.sum(tf.square(grads[p.variable.name])));
       return tf.sqrt(tf.addN(sq));

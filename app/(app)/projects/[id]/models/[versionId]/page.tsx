@@ -7,6 +7,7 @@ import { getModel } from "@/lib/server/models/get-model";
 import { Badge, Card, CardTitle, PageHeader } from "@/components/ui/card";
 import { Table, Td, Th } from "@/components/ui/table";
 import { ModelActions } from "@/components/models/model-actions";
+import { CandidatesButton } from "@/components/models/candidates-button";
 import { ModelCurves } from "@/components/models/model-curves";
 import { TrainingNav } from "@/components/training/training-nav";
 import { statusTone } from "@/components/training/status-tone";
@@ -42,6 +43,11 @@ export default async function ModelPage({ params }: { params: Promise<{ id: stri
         <Card>
           <CardTitle>Review</CardTitle>
           <ModelActions versionId={v.id} projectId={id} kind={v.kind} status={v.status} canReview={Boolean(perm?.canReview)} canManage={Boolean(perm?.canManage)} />
+          {perm?.canManage && v.kind === "POLICY" && v.artifactPath ? (
+            <div className="mt-3 border-t border-zinc-200 pt-3 dark:border-zinc-800">
+              <CandidatesButton projectId={id} versionId={v.id} />
+            </div>
+          ) : null}
           <ul className="mt-3 space-y-1 text-sm">
             {v.reviews.map((r) => <li key={r.id}><Badge tone={r.decision === "approve" ? "green" : "red"}>{r.decision}</Badge> {r.reviewer}: {r.comment ?? ""}</li>)}
           </ul>
