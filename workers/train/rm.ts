@@ -62,6 +62,21 @@ function rewardsOf(model: GPT, groups: EncodedGroup[], padId: number) {
   return preferenceBatch(groups, padId);
 }
 
+/**
+ * Rewards at the last token of each of `seqs` (no pairs needed: a preference batch's pair selectors
+ * cannot be built for a single sequence, so demonstrations are scored on plain right-padded ids).
+ */
+function sequenceRewards(model: GPT, seqs: number[][], padId: number): number[] {
+  if (!seqs.length) return [];
+  const T = Math.max(...seqs.map((s) => s.length));
+  const ids = new Int32Array(seqs.length * T).fill(padId);
+  seqs.forEach((s, i) => ids.set(s, i * T));
+  const r = tf.tidy(() => model.rewardAt(tf.tensor2d(ids, [seqs.length, T], "int32"), seqs.map((s) => s.length - 1)));
+  const out = Array.from(r.dataSync());
+  r.dispose();
+  return out;
+}
+
 export async function rm(input: StageInput<RmConfig>): Promise<StageResult> {
   const log = defaultLog(input as StageInput<unknown>);
   await ensureBackend(log);
@@ -164,17 +179,13 @@ export async function rm(input: StageInput<RmConfig>): Promise<StageResult> {
       const demos = train.map((g) => {
         const rejected = new Set(g.pairs.map(([, r]) => r));
         const best = g.pairs.map(([c]) => c).find((c) => !rejected.has(c)) ?? g.pairs[0][0];
-        return { seqs: [g.seqs[best]], completionLen: [g.completionLen[best]], pairs: [] } as EncodedGroup;
+        return g.seqs[best];
       });
       let sum = 0;
       for (let i = 0; i < demos.length; i += cfg.batchSize) {
-        const b = preferenceBatch(demos.slice(i, i + cfg.batchSize), tokenizer.padId);
-        const r = tf.tidy(() => tf.sum(model.rewardAt(b.ids, b.lastIndex)));
-        sum += r.dataSync()[0];
-        tf.dispose(r);
-        disposeBatch(b);
+        sum += sequenceRewards(model, demos.slice(i, i + cfg.batchSize), tokenizer.padId).reduce((a, x) => a + x, 0);
       }
-      const shift = sum / demos.length;
+      const shift = demos.length ? sum / demos.length : 0;
       tf.tidy(() => model.params["score.bias"].assign(tf.sub(model.params["score.bias"], shift)));
       metrics["reward/bias_shift"] = -shift;
       log(`[engine] rm: reward bias shifted by ${(-shift).toFixed(4)} so demonstrations score 0 on average`);
