@@ -8,7 +8,6 @@ import { getLeaderboard } from "@/lib/server/comparisons/get-leaderboard";
 import { Badge, Card, CardTitle, PageHeader } from "@/components/ui/card";
 import { Table, Td, Th } from "@/components/ui/table";
 import { SideBySide } from "@/components/models/side-by-side";
-import { TrainingNav } from "@/components/training/training-nav";
 
 const pct = (x: number) => `${(100 * x).toFixed(0)}%`;
 
@@ -26,7 +25,6 @@ export default async function ComparePage({ params }: { params: Promise<{ id: st
   return (
     <>
       <PageHeader title="Compare versions" description="Side by side on your prompts, blind A/B votes, and the leaderboard." />
-      <TrainingNav projectId={id} />
       <div className="space-y-6">
         <Card>
           <CardTitle>Side by side</CardTitle>

@@ -8,7 +8,6 @@ import { LineageTree } from "@/components/models/lineage-tree";
 import { CandidatesButton } from "@/components/models/candidates-button";
 import { Badge } from "@/components/ui/card";
 import { statusTone } from "@/components/training/status-tone";
-import { TrainingNav } from "@/components/training/training-nav";
 
 export default async function ModelsPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
@@ -22,7 +21,6 @@ export default async function ModelsPage({ params }: { params: Promise<{ id: str
   return (
     <>
       <PageHeader title="Model registry" description="Every version with its lineage: base → SFT → reward model → policies." />
-      <TrainingNav projectId={id} />
       <Card>
         <CardTitle>Versions</CardTitle>
         <LineageTree projectId={id} versions={versions} />

@@ -4,7 +4,6 @@ import { requirePageUser } from "@/lib/session";
 import { listModels } from "@/lib/server/models/list-models";
 import { PageHeader } from "@/components/ui/card";
 import { Playground } from "@/components/models/playground";
-import { TrainingNav } from "@/components/training/training-nav";
 
 export default async function PlaygroundPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ version?: string }> }) {
   const { id } = await params;
@@ -18,7 +17,6 @@ export default async function PlaygroundPage({ params, searchParams }: { params:
   return (
     <>
       <PageHeader title="Playground" description="Chat with a version; sampling controls on the right." />
-      <TrainingNav projectId={id} />
       <Playground versions={lms} initialVersion={version} />
     </>
   );

@@ -9,7 +9,6 @@ import { listModels } from "@/lib/server/models/list-models";
 import { Badge, Card, CardTitle, PageHeader } from "@/components/ui/card";
 import { Table, Td, Th } from "@/components/ui/table";
 import { LaunchRunForm } from "@/components/training/launch-run-form";
-import { TrainingNav } from "@/components/training/training-nav";
 import { statusTone } from "@/components/training/status-tone";
 
 export default async function RunsPage({ params }: { params: Promise<{ id: string }> }) {
@@ -27,7 +26,6 @@ export default async function RunsPage({ params }: { params: Promise<{ id: strin
   return (
     <>
       <PageHeader title="Training rounds" description="Launch a round on frozen labels and watch it train." />
-      <TrainingNav projectId={id} />
       <div className="space-y-6">
         {perm.canManage ? (
           <Card>

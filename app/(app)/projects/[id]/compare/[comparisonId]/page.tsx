@@ -5,7 +5,6 @@ import { requireProjectAccess } from "@/lib/permissions";
 import { requirePageUser } from "@/lib/session";
 import { PageHeader } from "@/components/ui/card";
 import { BlindVote } from "@/components/models/blind-vote";
-import { TrainingNav } from "@/components/training/training-nav";
 
 export default async function BlindVotePage({ params }: { params: Promise<{ id: string; comparisonId: string }> }) {
   const { id, comparisonId } = await params;
@@ -19,7 +18,6 @@ export default async function BlindVotePage({ params }: { params: Promise<{ id: 
   return (
     <>
       <PageHeader title="Blind comparison" description={c.status === "generating" ? "The worker is still writing the answers; reload in a moment." : "Which answer is better? The versions are hidden and the sides shuffled."} />
-      <TrainingNav projectId={id} />
       <BlindVote comparisonId={comparisonId} />
     </>
   );

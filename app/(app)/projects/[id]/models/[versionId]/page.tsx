@@ -9,7 +9,6 @@ import { Table, Td, Th } from "@/components/ui/table";
 import { ModelActions } from "@/components/models/model-actions";
 import { CandidatesButton } from "@/components/models/candidates-button";
 import { ModelCurves } from "@/components/models/model-curves";
-import { TrainingNav } from "@/components/training/training-nav";
 import { statusTone } from "@/components/training/status-tone";
 
 export default async function ModelPage({ params }: { params: Promise<{ id: string; versionId: string }> }) {
@@ -28,7 +27,6 @@ export default async function ModelPage({ params }: { params: Promise<{ id: stri
         title={v.name}
         description={<span className="flex flex-wrap items-center gap-2"><Badge>{v.kind}</Badge><Badge tone={statusTone(v.status)} data-testid="version-status">{v.status}</Badge><span>{v.algorithm} · snapshot {v.snapshotName ?? "—"} · launched by {v.launchedBy ?? "—"}</span></span>}
       />
-      <TrainingNav projectId={id} />
       <div className="grid gap-6 lg:grid-cols-2">
         <Card>
           <CardTitle>Lineage</CardTitle>

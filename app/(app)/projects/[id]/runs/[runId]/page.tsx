@@ -5,7 +5,6 @@ import { requirePageUser } from "@/lib/session";
 import { getRun } from "@/lib/server/runs/get-run";
 import { PageHeader } from "@/components/ui/card";
 import { RunMonitor } from "@/components/training/run-monitor";
-import { TrainingNav } from "@/components/training/training-nav";
 
 export default async function RunPage({ params }: { params: Promise<{ id: string; runId: string }> }) {
   const { id, runId } = await params;
@@ -19,7 +18,6 @@ export default async function RunPage({ params }: { params: Promise<{ id: string
   return (
     <>
       <PageHeader title={`Round ${run.stages.map((s) => s.kind).join(" → ")}`} description={`Preset ${run.preset} · ${run.trigger} · snapshot ${run.snapshotId ?? "none"} · by ${run.createdBy ?? "schedule"}`} />
-      <TrainingNav projectId={id} />
       <RunMonitor initial={run} canManage={Boolean(perm?.canManage)} />
     </>
   );
