@@ -3,6 +3,7 @@ import * as accounts from "@/lib/schemas/accounts";
 import * as labeling from "@/lib/schemas/labeling";
 import * as projects from "@/lib/schemas/projects";
 import * as training from "@/lib/schemas/training";
+import { ZGenerateStreamRequest } from "@/lib/server/models/generate-stream-protocol";
 
 // The OpenAPI 3.1 document of /api/v1, served at GET /api/v1/openapi.json. Paths are listed here by
 // hand; request and response bodies are generated from the same zod schemas the handlers validate with
@@ -85,6 +86,14 @@ const ops: Record<string, Partial<Record<"get" | "post" | "put" | "patch" | "del
   "/api/v1/models/{id}": { get: { summary: "A model version", access: "reviewers and admins", response: training.ZModelDetail } },
   "/api/v1/models/{id}/download": { get: { summary: "The model files as one tar (safetensors, config.json, tokenizer.json)", access: "reviewers and admins", responseType: "application/x-tar" } },
   "/api/v1/models/{id}/generate": { post: { summary: "Answer prompts with a version (runs in the worker)", access: "reviewers and admins", body: training.ZGenerateRequest, response: training.ZGenerateResponse } },
+  "/api/v1/models/{id}/generate/stream": {
+    post: {
+      summary: "Chat with a version; the answer streams as Server-Sent Events (token: text so far, then done or error)",
+      access: "reviewers and admins",
+      body: ZGenerateStreamRequest,
+      responseType: "text/event-stream",
+    },
+  },
   "/api/v1/models/{id}/review": { post: { summary: "Approve or reject a version", access: "reviewers of the project", body: training.ZReviewModelRequest } },
   "/api/v1/models/{id}/promote": { post: { summary: "Promote an approved policy to production", access: "admin" } },
   "/api/v1/projects/{id}/rollback": { post: { summary: "Put the previous production version back", access: "admin" } },

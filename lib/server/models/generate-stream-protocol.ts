@@ -4,9 +4,6 @@
 //   browser --POST {messages, sampling}--> route --LISTEN rlhf_gen_<id>, send "generate" job {channel}--> worker
 //   worker  --NOTIFY rlhf_gen_<id> {text} (every ~100 ms) ... {done, text}-->  route --SSE token/done--> browser
 //   browser closes the stream (Stop) --> route --NOTIFY rlhf_gen_<id>_stop--> worker stops at the next token
-//
-// TODO(lead): ZGenerateStreamRequest and TGenerateStreamJob belong in lib/schemas/training.ts beside
-// ZGenerateRequest / TGenerateJob (outside this change's files).
 import { z } from "zod";
 import type { TGenerateJob } from "../../schemas/training.ts";
 
