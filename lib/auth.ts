@@ -6,9 +6,10 @@ import { getServerSession } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import GitHubProvider from "next-auth/providers/github";
 import type { Provider } from "next-auth/providers/index";
-import { db, type Role } from "@/lib/db";
+import { db, Prisma, sqlQuery, type Role } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { env } from "@/lib/env";
+import { SQL_NOW } from "@/lib/server/labeling/sql-now";
 
 // Accounts: email + password (argon2id), optional OAuth/OIDC, personal API tokens, and the guards every
 // page, action and route goes through.
@@ -193,17 +194,22 @@ export async function getSessionUser(): Promise<TSessionUser | null> {
 
 /** The user a personal API token belongs to, or null for an unknown, revoked or expired token. */
 export async function getTokenUser(token: string): Promise<TSessionUser | null> {
-  const row = await db.apiToken.findUnique({
-    where: { tokenHash: hashToken(token) },
-    select: { id: true, revokedAt: true, expiresAt: true, lastUsedAt: true, user: { select: userSelect } },
-  });
-  if (!row || row.revokedAt || (row.expiresAt && row.expiresAt < new Date()) || !row.user.active) return null;
+  // Hot path of every API call: one indexed lookup in plain SQL (no Prisma query planning per call), and
+  // never cached, so revoking a token or deactivating its user takes effect on the very next request.
+  const [row] = await sqlQuery<{
+    id: string; revokedAt: Date | null; expiresAt: Date | null; lastUsedAt: Date | null;
+    userId: string; email: string; name: string | null; role: Role; active: boolean;
+  }>(Prisma.sql`
+    SELECT t.id, t."revokedAt", t."expiresAt", t."lastUsedAt",
+      u.id AS "userId", u.email, u.name, u.role::text AS role, u.active
+    FROM "ApiToken" t JOIN "User" u ON u.id = t."userId"
+    WHERE t."tokenHash" = ${hashToken(token)}`);
+  if (!row || row.revokedAt || (row.expiresAt && row.expiresAt < new Date()) || !row.active) return null;
   // Record use at most once a minute: cheap on hot API paths.
   if (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > 60_000) {
-    await db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } });
+    await sqlQuery(Prisma.sql`UPDATE "ApiToken" SET "lastUsedAt" = ${SQL_NOW} WHERE id = ${row.id}`);
   }
-  const { id, email, name, role } = row.user;
-  return { id, email, name, role };
+  return { id: row.userId, email: row.email, name: row.name, role: row.role };
 }
 
 /** Bearer token first (scripts), else the browser session (looked up only when a session cookie came). */

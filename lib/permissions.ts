@@ -1,5 +1,5 @@
 import "server-only";
-import { db } from "@/lib/db";
+import { Prisma, sqlQuery } from "@/lib/db";
 import type { TSessionUser } from "@/lib/auth";
 import { AppError } from "@/lib/errors";
 
@@ -11,16 +11,27 @@ export type TProjectAccess = "view" | "label" | "review" | "manage";
 export type TProjectPermission = { projectId: string; canLabel: boolean; canReview: boolean; canManage: boolean };
 
 export async function getProjectPermission(user: TSessionUser, projectId: string): Promise<TProjectPermission | null> {
-  // One query: the project and, for non-admins, the caller's membership in it.
-  const project = await db.project.findUnique({
-    where: { id: projectId },
-    select: { id: true, members: user.role === "ADMIN" ? false : { where: { userId: user.id }, select: { role: true } } },
-  });
+  // One indexed query in plain SQL (this is on every labeling call): the project and the caller's membership.
+  const [row] = await sqlQuery<{ memberRole: string | null }>(Prisma.sql`
+    SELECT (SELECT m.role::text FROM "ProjectMember" m WHERE m."projectId" = p.id AND m."userId" = ${user.id}) AS "memberRole"
+    FROM "Project" p WHERE p.id = ${projectId}`);
+  return projectPermissionFrom(user, projectId, row ? { memberRole: row.memberRole } : null);
+}
+
+/**
+ * The caller's permission from an already loaded project row (null: no such project) and their membership
+ * role in it (null: not a member), for hot paths that read both in a query they make anyway. Same rules as
+ * `getProjectPermission`.
+ */
+export function projectPermissionFrom(
+  user: TSessionUser,
+  projectId: string,
+  project: { memberRole: string | null } | null,
+): TProjectPermission | null {
   if (!project) return null;
   if (user.role === "ADMIN") return { projectId, canLabel: true, canReview: true, canManage: true };
-  const member = project.members?.[0];
-  if (!member) return null;
-  const canReview = user.role === "REVIEWER" || member.role === "REVIEWER";
+  if (!project.memberRole) return null;
+  const canReview = user.role === "REVIEWER" || project.memberRole === "REVIEWER";
   return { projectId, canLabel: true, canReview, canManage: false };
 }
 
@@ -33,7 +44,11 @@ export async function requireProjectAccess(
   projectId: string,
   access: TProjectAccess,
 ): Promise<TProjectPermission> {
-  const perm = await getProjectPermission(user, projectId);
+  return checkProjectAccess(await getProjectPermission(user, projectId), access);
+}
+
+/** `requireProjectAccess`'s checks on a permission computed by `projectPermissionFrom`. */
+export function checkProjectAccess(perm: TProjectPermission | null, access: TProjectAccess): TProjectPermission {
   if (!perm) throw AppError.notFound("Project");
   if (access === "label" && !perm.canLabel) throw AppError.forbidden("You may not label in this project");
   if (access === "review" && !perm.canReview) throw AppError.forbidden("Reviewing this project needs the REVIEWER role");

@@ -140,15 +140,16 @@ async function main() {
     // Someone else's instance: only the API. Labelers are made by the admin and sign in for a token.
     url = args.url;
     admin = new DemoApi(url, args.token!);
+    // Made once and reused by every seed of this run (their emails are unique to the run).
+    const made: DemoLabeler[] = [];
     labelers = async (n) => {
-      const out: DemoLabeler[] = [];
-      for (let i = 1; i <= n; i++) {
+      for (let i = made.length + 1; i <= n; i++) {
         const email = `demo-labeler-${tag}-${i}@rlhf.local`;
         const password = crypto.randomBytes(12).toString("base64url");
         await admin.post("/api/v1/users", { email, password, role: "LABELER", name: `Demo labeler ${i}` });
-        out.push({ email, api: new DemoApi(url, await tokenByPassword(url, email, password, "demo")) });
+        made.push({ email, api: new DemoApi(url, await tokenByPassword(url, email, password, "demo")) });
       }
-      return out;
+      return made.slice(0, n);
     };
   } else {
     const inst = await ensureInstance(args, log);

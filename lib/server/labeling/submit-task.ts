@@ -1,9 +1,9 @@
 import "server-only";
 import crypto from "node:crypto";
-import { db, Prisma } from "@/lib/db";
+import { Prisma, sqlQuery } from "@/lib/db";
 import type { TSessionUser } from "@/lib/auth";
 import { AppError } from "@/lib/errors";
-import { requireProjectAccess } from "@/lib/permissions";
+import { checkProjectAccess, projectPermissionFrom } from "@/lib/permissions";
 import { checkGoldRanking } from "@/lib/quality/gold";
 import { UNDO_WINDOW_MS, type TSubmitTaskRequest, type TSubmitTaskResponse } from "@/lib/schemas/labeling";
 import { orderResponses } from "@/lib/server/labeling/order-responses";
@@ -21,6 +21,7 @@ type TLoaded = {
   id: string; projectId: string; promptId: string; kind: "DEMONSTRATION" | "RANKING" | "PAIRWISE";
   isGold: boolean; goldAnswer: { ranking?: string[][] } | null; flags: string[]; responseIds: string[] | null;
   assignmentId: string | null; assignmentStatus: string | null; expiresAt: Date | null; orderSeed: number | null;
+  memberRole: string | null;
 };
 
 function labelInsert(label: TValidLabel, ids: { labelId: string; taskId: string; userId: string; promptId: string }, request: TSubmitTaskRequest, status: string) {
@@ -50,8 +51,11 @@ function labelInsert(label: TValidLabel, ids: { labelId: string; taskId: string;
 
 export async function submitTask(options: { user: TSessionUser; taskId: string; request: TSubmitTaskRequest }): Promise<TSubmitTaskResponse> {
   const { user, request } = options;
-  const [task] = await db.$queryRaw<TLoaded[]>`
+  // One trip: the task, its prompt's gold answer, the project's flags, the caller's latest assignment and
+  // their membership (requireProjectAccess's rules, applied below).
+  const [task] = await sqlQuery<TLoaded>(Prisma.sql`
     SELECT t.id, t."projectId", t."promptId", t.kind::text AS kind, p."isGold", p."goldAnswer", pr.flags,
+      (SELECT m.role::text FROM "ProjectMember" m WHERE m."projectId" = t."projectId" AND m."userId" = ${user.id}) AS "memberRole",
       (SELECT array_agg(tr."responseId" ORDER BY tr.position) FROM "TaskResponse" tr WHERE tr."taskId" = t.id) AS "responseIds",
       a.id AS "assignmentId", a.status::text AS "assignmentStatus", a."expiresAt", a."orderSeed"
     FROM "Task" t
@@ -60,12 +64,11 @@ export async function submitTask(options: { user: TSessionUser; taskId: string; 
       LEFT JOIN LATERAL (
         SELECT * FROM "TaskAssignment" x WHERE x."taskId" = t.id AND x."userId" = ${user.id} ORDER BY x."leasedAt" DESC LIMIT 1
       ) a ON true
-    WHERE t.id = ${options.taskId}`;
+    WHERE t.id = ${options.taskId}`);
   if (!task) throw AppError.notFound("Task");
-  await requireProjectAccess(user, task.projectId, "label").catch((err) => {
-    if (err instanceof AppError && err.code === "NOT_FOUND") throw AppError.notFound("Task");
-    throw err;
-  });
+  const perm = projectPermissionFrom(user, task.projectId, { memberRole: task.memberRole });
+  if (!perm) throw AppError.notFound("Task");
+  checkProjectAccess(perm, "label");
   if (!task.assignmentId || task.assignmentStatus === "SKIPPED" || task.assignmentStatus === "UNDONE") {
     throw AppError.forbidden("You hold no lease on this task: get one from GET /api/v1/projects/{id}/tasks/next");
   }
@@ -97,7 +100,7 @@ export async function submitTask(options: { user: TSessionUser; taskId: string; 
 
   const labelId = crypto.randomUUID();
   const insert = labelInsert(label, { labelId, taskId: task.id, userId: user.id, promptId: task.promptId }, request, status);
-  const rows = await db.$queryRaw<{ labelsDone: number; labelsNeeded: number; status: "OPEN" | "COMPLETE" | "CLOSED"; submittedAt: Date }[]>`
+  const rows = await sqlQuery<{ labelsDone: number; labelsNeeded: number; status: "OPEN" | "COMPLETE" | "CLOSED"; submittedAt: Date }>(Prisma.sql`
     WITH a AS (
       UPDATE "TaskAssignment" SET status = 'SUBMITTED', "submittedAt" = ${SQL_NOW}
       WHERE id = ${task.assignmentId} AND status = 'LEASED' AND "expiresAt" > ${SQL_NOW}
@@ -110,7 +113,7 @@ export async function submitTask(options: { user: TSessionUser; taskId: string; 
         status = CASE WHEN status = 'OPEN' AND "labelsDone" + 1 >= "labelsNeeded" THEN 'COMPLETE'::"TaskStatus" ELSE status END
       WHERE id = ${task.id} AND EXISTS (SELECT 1 FROM a)
       RETURNING "labelsDone", "labelsNeeded", status::text AS status)
-    SELECT t."labelsDone", t."labelsNeeded", t.status, (SELECT "submittedAt" FROM a) AS "submittedAt" FROM t`;
+    SELECT t."labelsDone", t."labelsNeeded", t.status, (SELECT "submittedAt" FROM a) AS "submittedAt" FROM t`);
   const updated = rows[0];
   if (!updated) throw new AppError("CONFLICT", "This lease is no longer live (expired or already submitted)");
   return {
