@@ -3,27 +3,13 @@ import { useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Alert } from "@/components/ui/card";
 import { Field, Input, Select, Textarea } from "@/components/ui/input";
+import { readSseEvents } from "@/lib/sse";
 
 type Msg = { role: "user" | "assistant"; content: string; stopped?: boolean };
 
 /** Reads a Server-Sent Events body: calls `on` for each `event:`/`data:` block. */
-async function readEvents(body: ReadableStream<Uint8Array>, on: (event: string, data: Record<string, unknown>) => void) {
-  const reader = body.getReader();
-  const decoder = new TextDecoder();
-  let buf = "";
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) return;
-    buf += decoder.decode(value, { stream: true });
-    let cut: number;
-    while ((cut = buf.indexOf("\n\n")) >= 0) {
-      const block = buf.slice(0, cut);
-      buf = buf.slice(cut + 2);
-      const event = /^event: (.*)$/m.exec(block)?.[1];
-      const data = /^data: (.*)$/m.exec(block)?.[1];
-      if (event && data) on(event, JSON.parse(data) as Record<string, unknown>);
-    }
-  }
+function readEvents(body: ReadableStream<Uint8Array>, on: (event: string, data: Record<string, unknown>) => void) {
+  return readSseEvents(body, (e) => void on(e.event, e.data));
 }
 
 // Chat with a version. Each answer is a streaming "generate" job in the worker: the page POSTs the whole

@@ -37,3 +37,25 @@ export async function createUser(page: Page, role: "ADMIN" | "REVIEWER" | "LABEL
 export function alerts(page: Page) {
   return page.locator('[role="alert"]:not(#__next-route-announcer__)');
 }
+
+/**
+ * Labels a seeded "Say <word>" project through the labeling API, as a labeler's script would: up to
+ * `rounds` demonstrations ("<word> <word>") and rankings (any answer above "no").
+ */
+export async function labelSayTasks(api: APIRequestContext, projectId: string, rounds: number) {
+  for (let i = 0; i < rounds; i++) {
+    const demo = await api.get(`/api/v1/projects/${projectId}/tasks/next?kind=demonstration`);
+    if (demo.status() === 200) {
+      const t = await demo.json();
+      const w = t.prompt.replace("Say ", "");
+      expect((await api.post(`/api/v1/tasks/${t.id}/submit`, { data: { text: `${w} ${w}` } })).status()).toBeLessThan(300);
+    }
+    const rank = await api.get(`/api/v1/projects/${projectId}/tasks/next?kind=ranking`);
+    if (rank.status() === 200) {
+      const t = await rank.json();
+      const good = t.responses.find((r: { text: string }) => r.text !== "no");
+      const bad = t.responses.find((r: { text: string }) => r.text === "no");
+      expect((await api.post(`/api/v1/tasks/${t.id}/submit`, { data: { ranking: [[good.id], [bad.id]] } })).status()).toBeLessThan(300);
+    }
+  }
+}

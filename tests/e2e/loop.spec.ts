@@ -1,5 +1,5 @@
 import { expect, test, type Browser } from "@playwright/test";
-import { createUser, loginAsAdmin, loginViaApi } from "./helpers";
+import { createUser, loginAsAdmin, loginViaApi, labelSayTasks } from "./helpers";
 
 // The whole loop of the issue's "done when": a project labeled through the API, a round SFT -> RM -> PPO
 // launched from the UI (pretraining first: the project has no base version), the PPO version's curves and
@@ -28,21 +28,7 @@ test("admin runs a round, a reviewer votes, the promoted policy writes ranking t
   const imp = await api.post(`/api/v1/projects/${project.id}/import?mode=partial&format=jsonl`, { data: jsonl, headers: { "content-type": "application/x-ndjson" } });
   expect(imp.status(), await imp.text()).toBeLessThan(300);
   // Label through the labeling API: demonstrations and rankings.
-  for (let i = 0; i < words.length + fresh.length; i++) {
-    const demo = await api.get(`/api/v1/projects/${project.id}/tasks/next?kind=demonstration`);
-    if (demo.status() === 200) {
-      const t = await demo.json();
-      const w = t.prompt.replace("Say ", "");
-      expect((await api.post(`/api/v1/tasks/${t.id}/submit`, { data: { text: `${w} ${w}` } })).status()).toBeLessThan(300);
-    }
-    const rank = await api.get(`/api/v1/projects/${project.id}/tasks/next?kind=ranking`);
-    if (rank.status() === 200) {
-      const t = await rank.json();
-      const good = t.responses.find((r: { text: string }) => r.text !== "no");
-      const bad = t.responses.find((r: { text: string }) => r.text === "no");
-      expect((await api.post(`/api/v1/tasks/${t.id}/submit`, { data: { ranking: [[good.id], [bad.id]] } })).status()).toBeLessThan(300);
-    }
-  }
+  await labelSayTasks(api, project.id, words.length + fresh.length);
   expect((await api.get(`/api/v1/projects/${project.id}/tasks/next?kind=ranking`)).status()).toBe(204);
   const reviewer = await createUser(page, "REVIEWER");
   const labeler = await createUser(page, "LABELER");

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { loginAsAdmin } from "./helpers";
+import { loginAsAdmin, labelSayTasks } from "./helpers";
 
 // An admin launches a round (pretrain -> SFT -> DPO) on a project labeled through the API, watches it
 // finish, opens the new policy, compares two versions side by side, approves and promotes the policy.
@@ -15,21 +15,7 @@ test("admin launches a round, watches it finish, compares versions and promotes 
   const imp = await api.post(`/api/v1/projects/${project.id}/import?mode=partial&format=jsonl`, { data: jsonl, headers: { "content-type": "application/x-ndjson" } });
   expect(imp.status(), await imp.text()).toBeLessThan(300);
   // Label through the labeling API: a demonstration and a ranking per prompt.
-  for (let i = 0; i < words.length; i++) {
-    const demo = await api.get(`/api/v1/projects/${project.id}/tasks/next?kind=demonstration`);
-    if (demo.status() === 200) {
-      const t = await demo.json();
-      const w = t.prompt.replace("Say ", "");
-      expect((await api.post(`/api/v1/tasks/${t.id}/submit`, { data: { text: `${w} ${w}` } })).status()).toBeLessThan(300);
-    }
-    const rank = await api.get(`/api/v1/projects/${project.id}/tasks/next?kind=ranking`);
-    if (rank.status() === 200) {
-      const t = await rank.json();
-      const good = t.responses.find((r: { text: string }) => r.text !== "no");
-      const bad = t.responses.find((r: { text: string }) => r.text === "no");
-      expect((await api.post(`/api/v1/tasks/${t.id}/submit`, { data: { ranking: [[good.id], [bad.id]] } })).status()).toBeLessThan(300);
-    }
-  }
+  await labelSayTasks(api, project.id, words.length);
 
   await page.goto(`/projects/${project.id}/runs`);
   await page.getByLabel("rm", { exact: true }).uncheck();

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readSseEvents } from "@/lib/sse";
 import pg from "pg";
 import { db } from "@/lib/db";
 import { JOB } from "@/lib/schemas/training";
@@ -61,27 +62,12 @@ async function work() {
 
 /** Server-Sent Events of a response, until it ends or `until` says stop (then the reader is cancelled). */
 async function readEvents(res: Response, until?: (e: Ev) => boolean): Promise<Ev[]> {
-  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
   const events: Ev[] = [];
-  let buf = "";
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) return events;
-    buf += value;
-    let cut: number;
-    while ((cut = buf.indexOf("\n\n")) >= 0) {
-      const block = buf.slice(0, cut);
-      buf = buf.slice(cut + 2);
-      const event = /^event: (.*)$/m.exec(block)?.[1];
-      const data = /^data: (.*)$/m.exec(block)?.[1];
-      if (!event || !data) continue;
-      events.push({ event, data: JSON.parse(data) });
-      if (until?.(events[events.length - 1])) {
-        await reader.cancel();
-        return events;
-      }
-    }
-  }
+  await readSseEvents(res.body!, (e) => {
+    events.push(e as Ev);
+    return until?.(e as Ev) ?? false;
+  });
+  return events;
 }
 
 describe("playground streaming", () => {
