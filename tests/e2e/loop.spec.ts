@@ -83,9 +83,15 @@ test("admin runs a round, a reviewer votes, the promoted policy writes ranking t
   }).toPass({ timeout: 120_000 });
   await expect(rev.getByTestId("answer-left")).toBeVisible();
   await expect(rev.locator("body")).not.toContainText(policyId);
+  // Wait for the vote to be stored before reading the leaderboard (the click only sends it).
+  const voted = rev.waitForResponse((r) => /\/api\/v1\/comparison-items\/[^/]+\/vote$/.test(r.url()) && r.request().method() === "POST");
   await rev.getByRole("button", { name: "Right is better (2)" }).click();
-  const board = await (await rev.request.get(`/api/v1/projects/${project.id}/leaderboard`)).json();
-  expect(board.items.reduce((n: number, r: { wins: number; losses: number; ties: number }) => n + r.wins + r.losses + r.ties, 0)).toBeGreaterThan(0);
+  expect((await voted).status()).toBeLessThan(300);
+  const votes = async () => {
+    const board = await (await rev.request.get(`/api/v1/projects/${project.id}/leaderboard`)).json();
+    return board.items.reduce((n: number, r: { wins: number; losses: number; ties: number }) => n + r.wins + r.losses + r.ties, 0);
+  };
+  await expect.poll(votes, { timeout: 10_000 }).toBeGreaterThan(0);
 
   // The admin approves and promotes the policy, then closes the loop.
   await page.goto(policyUrl);
