@@ -160,6 +160,68 @@ Napi::Value GeluGrad(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+inline float* F32OrNull(const Napi::Value& v) { return v.IsNull() || v.IsUndefined() ? nullptr : F32(v); }
+
+// attention(qkv, pastK|null, pastV|null, keyMask Int32Array|null, y, kOut|null, vOut|null,
+//           probs|null, B, T, P, H, D)
+Napi::Value Attention(const Napi::CallbackInfo& info) {
+  const int32_t* mask = info[3].IsNull() || info[3].IsUndefined() ? nullptr : I32(info[3]);
+  rk::attention_forward(F32(info[0]), F32OrNull(info[1]), F32OrNull(info[2]), mask, F32(info[4]),
+                        F32OrNull(info[5]), F32OrNull(info[6]), F32OrNull(info[7]), Int(info[8]),
+                        Int(info[9]), Int(info[10]), Int(info[11]), Int(info[12]));
+  return info.Env().Undefined();
+}
+
+// attentionGrad(dy, qkv, probs, dqkv, B, T, H, D)
+Napi::Value AttentionGrad(const Napi::CallbackInfo& info) {
+  rk::attention_backward(F32(info[0]), F32(info[1]), F32(info[2]), F32(info[3]), Int(info[4]),
+                         Int(info[5]), Int(info[6]), Int(info[7]));
+  return info.Env().Undefined();
+}
+
+// linear(x, w, b|null, residual|null, y, M, K, N)
+Napi::Value Linear(const Napi::CallbackInfo& info) {
+  rk::linear_forward(F32(info[0]), F32(info[1]), F32OrNull(info[2]), F32OrNull(info[3]),
+                     F32(info[4]), Int(info[5]), Int(info[6]), Int(info[7]));
+  return info.Env().Undefined();
+}
+
+// linearGrad(dy, x, w, dx|null, dw|null, db|null, M, K, N)
+Napi::Value LinearGrad(const Napi::CallbackInfo& info) {
+  rk::linear_backward(F32(info[0]), F32(info[1]), F32(info[2]), F32OrNull(info[3]),
+                      F32OrNull(info[4]), F32OrNull(info[5]), Int(info[6]), Int(info[7]),
+                      Int(info[8]));
+  return info.Env().Undefined();
+}
+
+// embedding(table, ids, out, n, V, C) -> false on an id outside [0, V)
+Napi::Value Embedding(const Napi::CallbackInfo& info) {
+  const bool ok = rk::embedding_forward(F32(info[0]), I32(info[1]), F32(info[2]), Int(info[3]),
+                                        Int(info[4]), Int(info[5]));
+  return Napi::Boolean::New(info.Env(), ok);
+}
+
+// embeddingGrad(dy, ids, dtable, n, V, C)
+Napi::Value EmbeddingGrad(const Napi::CallbackInfo& info) {
+  rk::embedding_backward(F32(info[0]), I32(info[1]), F32(info[2]), Int(info[3]), Int(info[4]),
+                         Int(info[5]));
+  return info.Env().Undefined();
+}
+
+// tokenLogprobs(logits, targets, lp, lse, N, V) -> false on an out-of-range target
+Napi::Value TokenLogprobs(const Napi::CallbackInfo& info) {
+  const bool ok = rk::token_logprobs(F32(info[0]), I32(info[1]), F32(info[2]), F32(info[3]),
+                                     Int(info[4]), Int(info[5]));
+  return Napi::Boolean::New(info.Env(), ok);
+}
+
+// tokenLogprobsGrad(dlp, logits, targets, lse, dlogits, N, V)
+Napi::Value TokenLogprobsGrad(const Napi::CallbackInfo& info) {
+  rk::token_logprobs_grad(F32(info[0]), F32(info[1]), I32(info[2]), F32(info[3]), F32(info[4]),
+                          Int(info[5]), Int(info[6]));
+  return info.Env().Undefined();
+}
+
 // tuneMalloc(mmapThreshold, trimThreshold): keep freed tensor buffers in glibc's heap instead of
 // unmapping them, so the next tensor of that size reuses warm pages. Without it every output over
 // 128 KiB is a fresh mmap whose page faults cost 10x the kernel itself.
@@ -203,6 +265,14 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("layerNormGrad", Napi::Function::New(env, LayerNormGrad));
   exports.Set("gelu", Napi::Function::New(env, Gelu));
   exports.Set("geluGrad", Napi::Function::New(env, GeluGrad));
+  exports.Set("attention", Napi::Function::New(env, Attention));
+  exports.Set("attentionGrad", Napi::Function::New(env, AttentionGrad));
+  exports.Set("linear", Napi::Function::New(env, Linear));
+  exports.Set("linearGrad", Napi::Function::New(env, LinearGrad));
+  exports.Set("embedding", Napi::Function::New(env, Embedding));
+  exports.Set("embeddingGrad", Napi::Function::New(env, EmbeddingGrad));
+  exports.Set("tokenLogprobs", Napi::Function::New(env, TokenLogprobs));
+  exports.Set("tokenLogprobsGrad", Napi::Function::New(env, TokenLogprobsGrad));
   exports.Set("tuneMalloc", Napi::Function::New(env, TuneMalloc));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   exports.Set("info", Napi::Function::New(env, Info));

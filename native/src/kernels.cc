@@ -2,6 +2,7 @@
 // the rest. Single-threaded except inside OpenBLAS (its own pthreads use both cores): on this
 // machine PyTorch's element-wise ops are single-threaded too (torch.get_num_threads() == 1).
 #include "kernels.h"
+#include "fastmath.h"
 #include "pool.h"
 
 #include <cblas.h>
@@ -12,39 +13,6 @@
 #include <vector>
 
 namespace rk {
-
-// ---------------------------------------------------------------------------------------------
-// exp and tanh in a form the compiler vectorises (Cephes expf polynomial, ~1 ulp on [-87, 88])
-
-static inline float exp_fast(float x) {
-  const float xc = std::min(std::max(x, -87.5f), 88.5f);
-  const float n = std::nearbyint(xc * 1.44269504088896341f);
-  const float r = xc - n * 0.693359375f + n * 2.12194440e-4f;
-  float p = 1.9875691500e-4f;
-  p = p * r + 1.3981999507e-3f;
-  p = p * r + 8.3334519073e-3f;
-  p = p * r + 4.1665795894e-2f;
-  p = p * r + 1.6666665459e-1f;
-  p = p * r + 5.0000001201e-1f;
-  const float y = p * r * r + r + 1.0f;
-  const int32_t bits = (static_cast<int32_t>(n) + 127) << 23;
-  float scale;
-  std::memcpy(&scale, &bits, sizeof scale);
-  float out = y * scale;
-  out = x < -87.33f ? 0.0f : out;
-  out = x > 88.72f ? INFINITY : out;
-  return x != x ? x : out;
-}
-
-static inline float tanh_fast(float x) {
-  const float ax = std::fabs(x);
-  const float t = exp_fast(-2.0f * ax);
-  const float big = (1.0f - t) / (1.0f + t);
-  const float x2 = x * x;
-  const float small = ax * (1.0f + x2 * (-0.333333333f + x2 * (0.133333333f + x2 * -0.053968254f)));
-  const float v = ax < 0.0625f ? small : big;
-  return x < 0.0f ? -v : (x != x ? x : v);
-}
 
 // ---------------------------------------------------------------------------------------------
 // Matrix multiply
@@ -77,6 +45,14 @@ static void blas_threads(int want) {
 // A second thread pays off only on large products: below ~32 MFLOP per sgemm call, waking it
 // costs more than it saves (measured on 2 cores: 1024x32x96 runs faster on one thread).
 constexpr int64_t kParallelFlops = 32LL << 20;
+
+void gemm(bool transA, bool transB, int64_t m, int64_t n, int64_t k, float alpha, const float* A,
+          int64_t lda, const float* B, int64_t ldb, float beta, float* C, int64_t ldc) {
+  if (m == 0 || n == 0) return;
+  blas_threads(2 * m * n * k < kParallelFlops ? 1 : max_threads());
+  cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+              m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+}
 
 void matmul(const float* a, const float* b, float* c, int64_t batch, int64_t batchA,
             int64_t batchB, int64_t m, int64_t n, int64_t k, bool transA, bool transB) {
@@ -341,14 +317,24 @@ void reduce(int op, const float* x, float* out, int64_t outer, int64_t red, int6
 #pragma omp simd reduction(+ : acc)
         for (int64_t r = 0; r < red; ++r) acc += row[r];
         out[o] = static_cast<float>(op == kMean ? acc / red : acc);
-      } else if (op == kRMax) {
+      } else if (op == kRMax || op == kRMin) {
+        // Two reductions the compiler vectorises (a NaN anywhere makes the result NaN, as tfjs).
         float m = row[0];
-        for (int64_t r = 1; r < red; ++r) m = (row[r] > m || std::isnan(row[r])) ? row[r] : m;
-        out[o] = m;
-      } else if (op == kRMin) {
-        float m = row[0];
-        for (int64_t r = 1; r < red; ++r) m = (row[r] < m || std::isnan(row[r])) ? row[r] : m;
-        out[o] = m;
+        bool nan = false;
+        if (op == kRMax) {
+#pragma omp simd reduction(max : m) reduction(| : nan)
+          for (int64_t r = 0; r < red; ++r) {
+            m = row[r] > m ? row[r] : m;
+            nan |= row[r] != row[r];
+          }
+        } else {
+#pragma omp simd reduction(min : m) reduction(| : nan)
+          for (int64_t r = 0; r < red; ++r) {
+            m = row[r] < m ? row[r] : m;
+            nan |= row[r] != row[r];
+          }
+        }
+        out[o] = nan ? NAN : m;
       } else {
         double p = 1.0;
         for (int64_t r = 0; r < red; ++r) p *= row[r];

@@ -17,6 +17,11 @@ enum ReduceOp { kSum = 0, kMean, kRMax, kRMin, kProd };
 void set_max_threads(int n);
 int max_threads();
 
+// One cblas_sgemm (row major, C = alpha op(A) op(B) + beta C) on as many OpenBLAS threads as its
+// size pays for (one below ~32 MFLOP). The fused kernels call this rather than cblas directly.
+void gemm(bool transA, bool transB, int64_t m, int64_t n, int64_t k, float alpha, const float* A,
+          int64_t lda, const float* B, int64_t ldb, float beta, float* C, int64_t ldc);
+
 // C[b] = op(A[b % batchA]) * op(B[b % batchB]) for b < batch (tfjs's batch broadcast rule).
 void matmul(const float* a, const float* b, float* c, int64_t batch, int64_t batchA,
             int64_t batchB, int64_t m, int64_t n, int64_t k, bool transA, bool transB);
@@ -75,5 +80,42 @@ void layer_norm_grad(const float* dy, const float* x, const float* g, const floa
 // GPT-2's tanh GELU and its gradient.
 void gelu(const float* x, float* y, int64_t n);
 void gelu_grad(const float* dy, const float* x, float* dx, int64_t n);
+
+// Fused causal self-attention (fused.cc). qkv [B, T, 3C] (C = H * D) holds the new positions'
+// queries, keys and values; they attend to P earlier positions (pastK/pastV [B, H, P, D]) and to
+// themselves, causally: query t sees keys 0 .. P + t whose keyMask [B, P + T] entry is non-zero
+// (keyMask may be null: all real). y [B, T, C] gets the heads merged. kOut/vOut [B, H, P + T, D],
+// when not null, receive past + new keys/values (the KV cache; then keys/values are read from
+// there); null requires P == 0. probs [B, H, T, P + T] keeps the attention weights for the
+// backward pass (may be null). A query that may see no key gets zeros.
+void attention_forward(const float* qkv, const float* pastK, const float* pastV,
+                       const int32_t* keyMask, float* y, float* kOut, float* vOut, float* probs,
+                       int64_t B, int64_t T, int64_t P, int64_t H, int64_t D);
+// Its gradient without a cache (P == 0): dqkv [B, T, 3C] from dy [B, T, C] and the saved probs.
+void attention_backward(const float* dy, const float* qkv, const float* probs, float* dqkv,
+                        int64_t B, int64_t T, int64_t H, int64_t D);
+
+// y [M, N] = residual [M, N] + x [M, K] @ w [K, N] + b [N] (b and residual may be null), and its
+// gradient: dx = dy w^T, dw = x^T dy, db = column sums of dy (each output may be null when not
+// wanted; the residual's gradient is dy itself).
+void linear_forward(const float* x, const float* w, const float* b, const float* residual, float* y,
+                    int64_t M, int64_t K, int64_t N);
+void linear_backward(const float* dy, const float* x, const float* w, float* dx, float* dw,
+                     float* db, int64_t M, int64_t K, int64_t N);
+
+// Row lookup out[i, :] = table[ids[i], :] for table [V, C] (false on an id outside [0, V)), and its
+// gradient dtable [V, C] = sum of the rows of dy whose id is v (dtable is overwritten).
+bool embedding_forward(const float* table, const int32_t* ids, float* out, int64_t n, int64_t V,
+                       int64_t C);
+void embedding_backward(const float* dy, const int32_t* ids, float* dtable, int64_t n, int64_t V,
+                        int64_t C);
+
+// Log-probability of each target under the softmax of its logits row: lp[n] = logits[n, t_n] -
+// lse[n], lse[n] = logsumexp(logits[n, :]) (kept for the gradient). False on a target outside [0, V).
+bool token_logprobs(const float* logits, const int32_t* targets, float* lp, float* lse, int64_t N,
+                    int64_t V);
+// Its gradient: dlogits[n, v] = dlp[n] * ([v == t_n] - softmax(logits[n])[v]).
+void token_logprobs_grad(const float* dlp, const float* logits, const int32_t* targets,
+                         const float* lse, float* dlogits, int64_t N, int64_t V);
 
 }  // namespace rk

@@ -38,6 +38,32 @@ export interface NativeAddon {
     cols: number): void;
   gelu(x: Float32Array, y: Float32Array, n: number): void;
   geluGrad(dy: Float32Array, x: Float32Array, dx: Float32Array, n: number): void;
+  /**
+   * Fused causal self-attention (native/src/kernels.h attention_forward): qkv [B, T, 3C], optional
+   * past keys/values [B, H, P, D] and key mask [B, P + T]; writes y [B, T, C], optionally the
+   * extended cache kOut/vOut [B, H, P + T, D] and the attention weights probs [B, H, T, P + T].
+   */
+  attention(qkv: Float32Array, pastK: Float32Array | null, pastV: Float32Array | null,
+    keyMask: Int32Array | null, y: Float32Array, kOut: Float32Array | null, vOut: Float32Array | null,
+    probs: Float32Array | null, B: number, T: number, P: number, H: number, D: number): void;
+  /** Its gradient without a cache: dqkv [B, T, 3C]. */
+  attentionGrad(dy: Float32Array, qkv: Float32Array, probs: Float32Array, dqkv: Float32Array, B: number,
+    T: number, H: number, D: number): void;
+  /** y [M, N] = residual [M, N] + x [M, K] @ w [K, N] + b [N] (b and residual may be null). */
+  linear(x: Float32Array, w: Float32Array, b: Float32Array | null, residual: Float32Array | null, y: Float32Array,
+    M: number, K: number, N: number): void;
+  /** dx = dy w^T, dw = x^T dy, db = column sums of dy (each may be null). */
+  linearGrad(dy: Float32Array, x: Float32Array, w: Float32Array, dx: Float32Array | null, dw: Float32Array | null,
+    db: Float32Array | null, M: number, K: number, N: number): void;
+  /** out[i] = table[ids[i]] for table [V, C]; false on an id outside [0, V). */
+  embedding(table: Float32Array, ids: Int32Array, out: Float32Array, n: number, V: number, C: number): boolean;
+  /** dtable [V, C] (overwritten) = sum of dy rows per id. */
+  embeddingGrad(dy: Float32Array, ids: Int32Array, dtable: Float32Array, n: number, V: number, C: number): void;
+  /** lp[n] = log softmax(logits[n])[targets[n]], lse[n] = logsumexp; false on a target outside [0, V). */
+  tokenLogprobs(logits: Float32Array, targets: Int32Array, lp: Float32Array, lse: Float32Array, N: number,
+    V: number): boolean;
+  tokenLogprobsGrad(dlp: Float32Array, logits: Float32Array, targets: Int32Array, lse: Float32Array,
+    dlogits: Float32Array, N: number, V: number): void;
   /** glibc mallopt: M_MMAP_THRESHOLD and M_TRIM_THRESHOLD (bytes); false where not glibc. */
   tuneMalloc(mmapThreshold: number, trimThreshold: number): boolean;
   setThreads(n: number): void;
@@ -48,11 +74,10 @@ export type AddonLoad = { addon: NativeAddon; path: string } | { addon: null; re
 
 /** Where `npm run build:native` puts the addon; RLHF_NATIVE_ADDON overrides (tests use it). */
 export function defaultAddonPath(): string {
-  return (
-    process.env.RLHF_NATIVE_ADDON ??
-    fileURLToPath(new URL("../../native/build/Release/rlhf_kernels.node", import.meta.url))
-  );
+  return process.env.RLHF_NATIVE_ADDON ?? builtAddonPath;
 }
+// Resolved once: the fused ops ask for the addon on every call (a URL round trip costs ~2.5 us).
+const builtAddonPath = fileURLToPath(new URL("../../native/build/Release/rlhf_kernels.node", import.meta.url));
 
 let cached: AddonLoad | undefined;
 let cachedPath: string | undefined;

@@ -114,15 +114,23 @@ export async function generate(model: GPT, prompts: number[][], opts: GenerateOp
     for (let step = 0; step < maxNew; step++) {
       const S = seqs[0].length;
       const newT = !useCache || step === 0 ? S : 1;
+      // Flat int32 inputs (nested arrays cost more to convert than a small model's whole step).
+      const idv = new Int32Array(B * newT);
+      const posv = new Int32Array(B * newT);
+      const amv = new Int32Array(B * S);
+      for (let b = 0; b < B; b++) {
+        const pads = Tp - ps[b].length;
+        for (let j = 0; j < newT; j++) {
+          idv[b * newT + j] = seqs[b][S - newT + j];
+          // Position of padded index i of row b: i - (number of left pads), pads at 0 (never attended).
+          posv[b * newT + j] = Math.max(0, S - newT + j - pads);
+        }
+        amv.set(mask[b], b * S);
+      }
       const last = tf.tidy(() => {
-        const ids = tf.tensor2d(seqs.map((s) => s.slice(S - newT)), [B, newT], "int32");
-        // Position of padded index j of row b: j - (number of left pads), pads at 0 (never attended).
-        const pos = tf.tensor2d(
-          seqs.map((_, b) => Array.from({ length: newT }, (_, j) => Math.max(0, S - newT + j - (Tp - ps[b].length)))),
-          [B, newT],
-          "int32",
-        );
-        const am = tf.tensor2d(mask, [B, S], "int32");
+        const ids = tf.tensor2d(idv, [B, newT], "int32");
+        const pos = tf.tensor2d(posv, [B, newT], "int32");
+        const am = tf.tensor2d(amv, [B, S], "int32");
         const h = model.hidden(ids, { attentionMask: am as tf.Tensor2D, positions: pos, cache });
         const hl = tf.slice(h, [0, newT - 1, 0], [B, 1, h.shape[2]]);
         return tf.reshape(model.lmHead(hl as tf.Tensor3D), [B, model.config.vocabSize]);

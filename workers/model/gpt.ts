@@ -7,7 +7,7 @@
 // [1, C] + score.bias, as GPT2ForSequenceClassification) for the reward model and the PPO value model.
 import { tf } from "./tf.ts";
 import { type GPTConfig, validateConfig } from "./config.ts";
-import { attention, causalBias, gelu, layerNorm, linear, oneHotF } from "./ops.ts";
+import { embedding, fusedAvailable, gelu, layerNorm, linear, oneHotF, selfAttention } from "./ops.ts";
 import { Rng } from "./rng.ts";
 
 export type HeadKind = "lm" | "scalar";
@@ -159,28 +159,20 @@ export class GPT {
     return this.params[name] as unknown as tf.Tensor1D;
   }
 
-  /** Token ids [B, T] -> embeddings [B, T, C] (one-hot matmul, or gather with a one-hot-matmul gradient). */
+  /**
+   * Token ids [B, T] -> embeddings [B, T, C]: the fused native lookup where the cpu backend has it;
+   * else a one-hot product (config embedding "onehot", every backend can train it) or a gather with a
+   * one-hot-product gradient ("gather").
+   */
   private embed(idx: tf.Tensor2D): tf.Tensor3D {
     const [B, T] = idx.shape;
     const { vocabSize: V, nEmbd: C } = this.config;
     const wte = this.p2("wte.weight");
-    const flat = tf.reshape(idx, [B * T]) as tf.Tensor1D;
-    if (this.config.embedding === "onehot") {
+    if (this.config.embedding === "onehot" && !fusedAvailable()) {
+      const flat = tf.reshape(idx, [B * T]) as tf.Tensor1D;
       return tf.reshape(tf.matMul(oneHotF(flat, V) as tf.Tensor2D, wte), [B, T, C]);
     }
-    // The ids travel through save() (kept by the tape): the loss closure's tidy disposes `flat`
-    // before the backward pass runs.
-    const lookup = tf.customGrad(((w: tf.Tensor, ids: tf.Tensor, save: tf.GradSaveFunc) => {
-      save([ids]);
-      return {
-        value: tf.gather(w, ids as tf.Tensor1D),
-        gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => [
-          tf.matMul(oneHotF(saved[0], V) as tf.Tensor2D, dy as tf.Tensor2D, true, false),
-          tf.zerosLike(saved[0]),
-        ],
-      };
-    }) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (w: tf.Tensor, ids: tf.Tensor) => tf.Tensor;
-    return tf.reshape(lookup(wte, flat), [B, T, C]);
+    return embedding(wte, idx) as tf.Tensor3D;
   }
 
   /** Learned positions for [B, T] tokens. */
@@ -188,6 +180,7 @@ export class GPT {
     const { blockSize: P, nEmbd: C } = this.config;
     const wpe = this.p2("wpe.weight");
     if (positions) {
+      if (fusedAvailable()) return embedding(wpe, positions);
       const flat = tf.reshape(positions, [B * T]) as tf.Tensor1D;
       return tf.reshape(tf.matMul(oneHotF(flat, P) as tf.Tensor2D, wpe), [B, T, C]);
     }
@@ -196,45 +189,30 @@ export class GPT {
 
   /** Hidden states after the final LayerNorm: idx [B, T] int32 -> [B, T, C]. */
   hidden(idx: tf.Tensor2D, opts: ForwardOptions = {}): tf.Tensor3D {
-    const { nLayer, nHead, nEmbd: C, blockSize, layerNormEps: eps } = this.config;
+    const { nLayer, nHead, blockSize, layerNormEps: eps } = this.config;
     const [B, T] = idx.shape;
     const past = opts.cache?.length ?? 0;
     const S = past + T;
     if (S > blockSize) throw new Error(`sequence of ${S} tokens is longer than the model's ${blockSize} positions`);
-    const D = C / nHead;
 
     let x = tf.add(this.embed(idx), this.positionEmbed(B, T, past, opts.positions)) as tf.Tensor3D;
-    // Additive mask [B|1, 1, T, S]: causal, plus padding keys when an attention mask is given.
-    let bias: tf.Tensor = causalBias(T, S);
-    if (opts.attentionMask) {
-      const keyBias = tf.reshape(tf.mul(tf.sub(1, tf.cast(opts.attentionMask, "float32")), -1e9), [B, 1, 1, S]);
-      bias = tf.add(bias, keyBias);
-    }
-
     for (let i = 0; i < nLayer; i++) {
       const p = `h.${i}.`;
       // --- attention (pre-LN) ---
       const a = layerNorm(x, this.p1(`${p}ln_1.weight`), this.p1(`${p}ln_1.bias`), eps);
-      const qkv = linear(a, this.p2(`${p}attn.c_attn.weight`), this.p1(`${p}attn.c_attn.bias`)); // [B,T,3C]
-      const [q, kNew, vNew] = tf.split(qkv, 3, 2).map((t) => tf.transpose(tf.reshape(t, [B, T, nHead, D]), [0, 2, 1, 3]) as tf.Tensor4D);
-      let k = kNew;
-      let v = vNew;
-      if (opts.cache) {
-        const old = opts.cache.layers[i];
-        if (old) {
-          k = tf.concat([old.k, kNew], 2);
-          v = tf.concat([old.v, vNew], 2);
-          tf.dispose([old.k, old.v]);
-        }
-        opts.cache.layers[i] = { k: tf.keep(k), v: tf.keep(v) };
+      const qkv = linear(a, this.p2(`${p}attn.c_attn.weight`), this.p1(`${p}attn.c_attn.bias`)) as tf.Tensor3D; // [B,T,3C]
+      const cache = opts.cache;
+      const { y, kv } = selfAttention(qkv, { nHead, keyMask: opts.attentionMask, past: cache ? cache.layers[i] ?? null : undefined });
+      if (cache && kv) {
+        const old = cache.layers[i];
+        if (old) tf.dispose([old.k, old.v]);
+        cache.layers[i] = { k: tf.keep(kv.k), v: tf.keep(kv.v) };
       }
-      const y = attention(q, k, v, bias); // [B,H,T,D]
-      const yM = tf.reshape(tf.transpose(y, [0, 2, 1, 3]), [B, T, C]);
-      x = tf.add(x, linear(yM, this.p2(`${p}attn.c_proj.weight`), this.p1(`${p}attn.c_proj.bias`))) as tf.Tensor3D;
+      x = linear(y, this.p2(`${p}attn.c_proj.weight`), this.p1(`${p}attn.c_proj.bias`), x) as tf.Tensor3D; // x + proj(y)
       // --- MLP (pre-LN) ---
       const m = layerNorm(x, this.p1(`${p}ln_2.weight`), this.p1(`${p}ln_2.bias`), eps);
       const hMid = gelu(linear(m, this.p2(`${p}mlp.c_fc.weight`), this.p1(`${p}mlp.c_fc.bias`)));
-      x = tf.add(x, linear(hMid, this.p2(`${p}mlp.c_proj.weight`), this.p1(`${p}mlp.c_proj.bias`))) as tf.Tensor3D;
+      x = linear(hMid, this.p2(`${p}mlp.c_proj.weight`), this.p1(`${p}mlp.c_proj.bias`), x) as tf.Tensor3D; // x + proj(h)
     }
     return layerNorm(x, this.p1("ln_f.weight"), this.p1("ln_f.bias"), eps) as tf.Tensor3D;
   }

@@ -1,14 +1,13 @@
 // The losses of every stage, as small functions on tensors (tested against hand-computed values and
 // gradients in tests/engine/losses.test.ts). Shapes in comments; masks are float 0/1 tensors.
 import { tf } from "../model/tf.ts";
-import { oneHotF } from "../model/ops.ts";
+import { tokenLogprobs } from "../kernels/fused.ts";
 
-/** log p(target) per position: logits [B,T,V], targets [B,T] int32 -> [B,T] (one-hot select, no gather). */
-export function tokenLogprobs(logits: tf.Tensor3D, targets: tf.Tensor2D): tf.Tensor2D {
-  const V = logits.shape[2];
-  const lp = tf.logSoftmax(logits);
-  return tf.sum(tf.mul(lp, oneHotF(targets, V)), 2) as tf.Tensor2D;
-}
+/**
+ * log p(target) per position: logits [B,T,V], targets [B,T] int32 -> [B,T]. One fused native op forward
+ * and backward on the cpu backend; elsewhere log-softmax and a one-hot select (no gather).
+ */
+export { tokenLogprobs };
 
 /** Mean of x over the positions where mask is 1 (0 when the mask is empty). */
 export function maskedMean(x: tf.Tensor, mask: tf.Tensor): tf.Scalar {
