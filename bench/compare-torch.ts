@@ -31,7 +31,6 @@ import { generate } from "../workers/model/generate.ts";
 import { AdamW } from "../workers/train/adamw.ts";
 import { maskedCrossEntropy } from "../workers/train/losses.ts";
 import { nativeAddon } from "../workers/kernels/index.ts";
-import { fusedAdamWStep, globalGradNorm, type FusedAdamWParam } from "../workers/kernels/optim.ts";
 
 const TORCH_INSTALL = "apt-get install -y python3-torch libopenblas0-pthread";
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -121,28 +120,12 @@ function nativeSgemmGflops(): number | null {
   return (2 * n ** 3) / (best / 1000) / 1e9;
 }
 
-/**
- * One training step as the worker takes it. fused: the same step with workers/kernels/optim.ts's
- * native AdamW in place of workers/train/adamw.ts (what adopting it there would give).
- */
-function oursTrain(shape: Shape, o: Options, fused = false): { msPerStep: number; tokensPerS: number } | null {
+/** One training step as the worker takes it (AdamW is workers/train/adamw.ts, fused where native). */
+function oursTrain(shape: Shape, o: Options): { msPerStep: number; tokensPerS: number } {
   const c = shape.config;
   const model = GPT.create(c, "lm", new Rng(0));
   const adamw = { beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1, gradClip: 1.0 };
   const opt = new AdamW(model.specs.map((s) => ({ name: s.name, variable: model.params[s.name], decay: s.decay })), adamw);
-  const fusedParams: FusedAdamWParam[] = model.specs.map((s) => {
-    const variable = model.params[s.name];
-    return { variable, m: tf.variable(tf.zerosLike(variable), false), v: tf.variable(tf.zerosLike(variable), false), decay: s.decay };
-  });
-  let t = 0;
-  const fusedApply = (grads: Record<string, tf.Tensor>) => {
-    t += 1;
-    const list = fusedParams.map((p) => grads[p.variable.name]);
-    const norm = globalGradNorm(list);
-    if (norm === null) return false;
-    const scale = norm > adamw.gradClip ? adamw.gradClip / (norm + 1e-6) : 1;
-    return fusedAdamWStep(fusedParams, list, { lr: 3e-4, ...adamw, bc1: 1 - adamw.beta1 ** t, bc2: 1 - adamw.beta2 ** t, scale });
-  };
   const rng = new Rng(1);
   const T = c.blockSize;
   const draw = () => tf.tensor2d(Array.from({ length: o.batch * T }, () => rng.int(c.vocabSize)), [o.batch, T], "int32");
@@ -152,26 +135,23 @@ function oursTrain(shape: Shape, o: Options, fused = false): { msPerStep: number
   // workers/train/common.ts optimizerStep, inlined so that this file needs only the model and optimizer.
   const step = () => {
     const { value, grads } = tf.variableGrads(() => maskedCrossEntropy(model.logits(ids), targets, mask), model.variables());
-    if (!fused) opt.apply(grads, 3e-4);
-    else if (!fusedApply(grads)) unavailable = true;
+    opt.apply(grads, 3e-4);
     tf.dispose(grads);
     value.dataSync();
     value.dispose();
   };
-  let unavailable = false;
   step();
   step();
   const times: number[] = [];
-  for (let i = 0; i < o.steps && !unavailable; i++) {
+  for (let i = 0; i < o.steps; i++) {
     const t0 = performance.now();
     step();
     times.push(performance.now() - t0);
   }
   const ms = median(times);
-  tf.dispose([ids, targets, mask, ...fusedParams.flatMap((p) => [p.m, p.v])]);
+  tf.dispose([ids, targets, mask]);
   opt.dispose();
   model.dispose();
-  if (unavailable) return null;
   return { msPerStep: ms, tokensPerS: (o.batch * T) / (ms / 1000) };
 }
 
@@ -243,14 +223,12 @@ export async function runCompareTorch(argv: string[]): Promise<void> {
     const dims = { d_model: c.nEmbd, layers: c.nLayer, heads: c.nHead, context: c.blockSize, vocab: c.vocabSize, batch: o.batch };
     const torchArgs = ["--label", name, "--vocab", String(c.vocabSize), "--context", String(c.blockSize), "--d-model", String(c.nEmbd), "--layers", String(c.nLayer), "--heads", String(c.nHead), "--batch", String(o.batch), "--steps", String(o.steps)];
     let ours: { msPerStep: number; tokensPerS: number } | null = null;
-    let oursFused: { msPerStep: number; tokensPerS: number } | null = null;
     let tl: TorchLine | undefined;
     let t: ReturnType<typeof torchRun> = { lines: [] };
     const faster = <X extends { tokensPerS: number } | null>(a: X, b: X): X => (!a || (b && b.tokensPerS > a.tokensPerS) ? b : a);
     for (let r = 0; r < o.rounds; r++) {
-      console.error(`[compare-torch] ${name}: training, round ${r + 1}/${o.rounds}: ours, ours with fused AdamW, torch`);
+      console.error(`[compare-torch] ${name}: training, round ${r + 1}/${o.rounds}: ours, torch`);
       ours = faster(ours, oursTrain(shape, o));
-      oursFused = faster(oursFused, oursTrain(shape, o, true));
       t = torchRun(o, [...torchArgs, ...torchThreadArgs(o, r)]);
       const line = "lines" in t ? t.lines.find((l) => l.kind === "train") : undefined;
       if (line && (!tl || (line.tokens_per_s ?? 0) > (tl.tokens_per_s ?? 0))) tl = line;
@@ -263,8 +241,6 @@ export async function runCompareTorch(argv: string[]): Promise<void> {
       bench: "train", config: name, ...dims,
       ours_tokens_per_s: round(ours.tokensPerS), torch_tokens_per_s: tl?.tokens_per_s ? round(tl.tokens_per_s) : null,
       ratio: ratios[`train_${name}`],
-      ours_fused_adamw_tokens_per_s: oursFused && round(oursFused.tokensPerS),
-      ratio_fused_adamw: oursFused && tl?.tokens_per_s ? round(oursFused.tokensPerS / tl.tokens_per_s) : null,
       ours_ms_per_step: round(ours.msPerStep), torch_ms_per_step: tl?.ms_per_step ? round(tl.ms_per_step) : null,
       gflop_per_step: round(flops / 1e9), peak_gflops: peak && round(peak), ours_sgemm_fraction: frac(ours.msPerStep),
       torch_sgemm_fraction: tl?.ms_per_step ? frac(tl.ms_per_step) : null,

@@ -86,6 +86,20 @@ describe(`fused native ops match the tfjs compositions they replace${skipReason}
     compare((xx, ww) => fused.linear(xx, ww as tf.Tensor2D), (xx, ww) => composed.linear(xx, ww as tf.Tensor2D), [xl, wl], { rtol: 1e-3, atol: 1e-4 });
   });
 
+  it.skipIf(!load.addon)("weights held in variables (not saved for the backward pass, read back from the variable) get the same gradients", () => {
+    const x = randn([3, 8], 51);
+    const w = tf.variable(randn([8, 5], 52));
+    const g = tf.variable(tf.randomNormal([8], 1, 0.1, "float32", 53));
+    const b = tf.zeros([8]) as tf.Tensor1D;
+    const net = (impl: typeof composed) => () => tf.sum(tf.mul(impl.linear(impl.layerNorm(x, g as unknown as tf.Tensor1D, b, 1e-5), w as unknown as tf.Tensor2D), randn([3, 5], 54)));
+    const grads = (impl: typeof composed) => tf.tidy(() => {
+      const { grads: gr } = tf.variableGrads(net(impl) as () => tf.Scalar, [w, g]);
+      return [gr[w.name], gr[g.name]].map((t) => Float32Array.from(t.dataSync()));
+    });
+    const want = grads(composed);
+    grads(fused as unknown as typeof composed).forEach((got, i) => expectClose(got, want[i], 1e-4, 1e-5));
+  });
+
   it.skipIf(!load.addon)("embedding: rows of the table and the table's gradient (repeated ids add up)", () => {
     const table = randn([11, 6], 11) as tf.Tensor2D;
     const ids = tf.tensor2d([[3, 0, 3], [10, 3, 1]], [2, 3], "int32");

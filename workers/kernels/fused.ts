@@ -9,6 +9,8 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { DataId } from "@tensorflow/tfjs-core";
 import { nativeAddon } from "./index.ts";
+// Outputs come from the native kernels' buffer pool: every fused kernel overwrites its outputs whole.
+import { alloc } from "./pool.ts";
 
 function cpuValues(t: tf.Tensor): Float32Array | null {
   if (t.dtype !== "float32" || tf.getBackend() !== "cpu") return null;
@@ -58,6 +60,15 @@ function fusedOp(
   return op(...inputs);
 }
 
+/**
+ * What a fused op must save of a weight: nothing when it is a variable (the backward pass reads the
+ * variable itself, unchanged until the optimizer runs after it), which spares the engine a clone per
+ * saved tensor; any other tensor must be saved (a tidy may dispose it before the backward pass).
+ */
+function savedUnlessVariable(t: tf.Tensor): tf.Tensor[] {
+  return t instanceof tf.Variable ? [] : [t];
+}
+
 /** dy's values (the cpu backend's array when it has one). */
 function gradValues(dy: tf.Tensor): Float32Array {
   return cpuValues(dy) ?? (dy.dataSync() as Float32Array);
@@ -90,17 +101,17 @@ export function layerNorm(x: tf.Tensor, g: tf.Tensor1D, b: tf.Tensor1D, eps: num
   return fusedOp(
     [x, g, b],
     ([xs, gs, bs], save) => {
-      const y = new Float32Array(x.size);
-      const mean = new Float32Array(rows);
-      const rstd = new Float32Array(rows);
+      const y = alloc(x.size);
+      const mean = alloc(rows);
+      const rstd = alloc(rows);
       addon.layerNorm(cpuValues(xs)!, cpuValues(gs)!, cpuValues(bs)!, y, mean, rstd, rows, cols, eps);
-      save?.([xs, gs, tf.tensor1d(mean), tf.tensor1d(rstd)]);
+      save?.([xs, tf.tensor1d(mean), tf.tensor1d(rstd), ...savedUnlessVariable(gs)]);
       return tf.tensor(y, xs.shape, "float32");
     },
-    (dy, [sx, sg, sm, sr]) => {
-      const dx = new Float32Array(sx.size);
-      const dg = new Float32Array(cols);
-      const db = new Float32Array(cols);
+    (dy, [sx, sm, sr, sg = g]) => {
+      const dx = alloc(sx.size);
+      const dg = alloc(cols);
+      const db = alloc(cols);
       addon.layerNormGrad(gradValues(dy), cpuValues(sx)!, cpuValues(sg)!, cpuValues(sm)!, cpuValues(sr)!, dx, dg, db, rows, cols);
       return [tf.tensor(dx, sx.shape, "float32"), tf.tensor1d(dg), tf.tensor1d(db)];
     },
@@ -114,13 +125,13 @@ export function gelu(x: tf.Tensor): tf.Tensor {
   return fusedOp(
     [x],
     ([xs], save) => {
-      const y = new Float32Array(xs.size);
+      const y = alloc(xs.size);
       addon.gelu(cpuValues(xs)!, y, xs.size);
       save?.([xs]);
       return tf.tensor(y, xs.shape, "float32");
     },
     (dy, [sx]) => {
-      const dx = new Float32Array(sx.size);
+      const dx = alloc(sx.size);
       addon.geluGrad(gradValues(dy), cpuValues(sx)!, dx, sx.size);
       return tf.tensor(dx, sx.shape, "float32");
     },
@@ -207,9 +218,9 @@ export function selfAttention(qkv: tf.Tensor3D, o: SelfAttentionOptions): SelfAt
   }
   if (o.past !== undefined) {
     if (taping()) throw new Error("selfAttention: the KV cache is for inference; no gradient flows through it");
-    const y = new Float32Array(B * T * C);
-    const k = new Float32Array(B * H * S * D);
-    const v = new Float32Array(B * H * S * D);
+    const y = alloc(B * T * C);
+    const k = alloc(B * H * S * D);
+    const v = alloc(B * H * S * D);
     addon.attention(qv, pastK, pastV, mask, y, k, v, null, B, T, P, H, D);
     return {
       y: tf.tensor3d(y, [B, T, C]),
@@ -219,15 +230,15 @@ export function selfAttention(qkv: tf.Tensor3D, o: SelfAttentionOptions): SelfAt
   const y = fusedOp(
     [qkv],
     ([x], save) => {
-      const out = new Float32Array(B * T * C);
+      const out = alloc(B * T * C);
       // The attention weights are kept for the backward pass only.
-      const probs = save ? new Float32Array(B * H * T * S) : null;
+      const probs = save ? alloc(B * H * T * S) : null;
       addon.attention(cpuValues(x)!, null, null, mask, out, null, null, probs, B, T, 0, H, D);
       save?.([x, tf.tensor1d(probs!)]);
       return tf.tensor3d(out, [B, T, C]);
     },
     (dy, [sx, sp]) => {
-      const dqkv = new Float32Array(B * T * C3);
+      const dqkv = alloc(B * T * C3);
       addon.attentionGrad(gradValues(dy), cpuValues(sx)!, cpuValues(sp)!, dqkv, B, T, H, D);
       return tf.tensor3d(dqkv, [B, T, C3]);
     },
@@ -254,8 +265,8 @@ export function tokenLogprobs(logits: tf.Tensor3D, targets: tf.Tensor2D): tf.Ten
   return fusedOp(
     [logits],
     ([x], save) => {
-      const lp = new Float32Array(N);
-      const lse = new Float32Array(N);
+      const lp = alloc(N);
+      const lse = alloc(N);
       if (!addon.tokenLogprobs(cpuValues(x)!, ids, lp, lse, N, V)) {
         throw new Error(`tokenLogprobs: a target id is outside the vocabulary [0, ${V})`);
       }
@@ -264,7 +275,7 @@ export function tokenLogprobs(logits: tf.Tensor3D, targets: tf.Tensor2D): tf.Ten
       return tf.tensor2d(lp, [B, T]);
     },
     (dy, [sx, sl, st]) => {
-      const dx = new Float32Array(N * V);
+      const dx = alloc(N * V);
       addon.tokenLogprobsGrad(gradValues(dy), cpuValues(sx)!, cpuInts(st)!, cpuValues(sl)!, dx, N, V);
       return tf.tensor3d(dx, [B, T, V]);
     },
@@ -305,15 +316,15 @@ export function linear(x: tf.Tensor, w: tf.Tensor2D, b?: tf.Tensor1D, residual?:
     inputs,
     (xs, save) => {
       const [xv, wv] = xs;
-      const y = new Float32Array(M * N);
+      const y = alloc(M * N);
       addon.linear(cpuValues(xv)!, cpuValues(wv)!, b ? cpuValues(xs[2])! : null, residual ? cpuValues(xs[xs.length - 1])! : null, y, M, K, N);
-      save?.([xv, wv]);
+      save?.([xv, ...savedUnlessVariable(wv)]);
       return tf.tensor(y, shape, "float32");
     },
-    (dy, [sx, sw]) => {
-      const dx = new Float32Array(M * K);
-      const dw = new Float32Array(K * N);
-      const db = b ? new Float32Array(N) : null;
+    (dy, [sx, sw = w]) => {
+      const dx = alloc(M * K);
+      const dw = alloc(K * N);
+      const db = b ? alloc(N) : null;
       addon.linearGrad(gradValues(dy), cpuValues(sx)!, cpuValues(sw)!, dx, dw, db, M, K, N);
       const grads: tf.Tensor[] = [tf.tensor(dx, sx.shape, "float32"), tf.tensor2d(dw, [K, N])];
       if (db) grads.push(tf.tensor1d(db));
@@ -352,13 +363,13 @@ export function embedding(table: tf.Tensor2D, ids: tf.Tensor): tf.Tensor {
   return fusedOp(
     [table],
     ([ws], save) => {
-      const out = new Float32Array(n * C);
+      const out = alloc(n * C);
       if (!addon.embedding(cpuValues(ws)!, idv, out, n, V, C)) throw new Error(`embedding: an id is outside [0, ${V})`);
       save?.([tf.tensor1d(idv, "int32")]);
       return tf.tensor(out, [...ids.shape, C], "float32");
     },
     (dy, [sIds]) => {
-      const dtable = new Float32Array(V * C);
+      const dtable = alloc(V * C);
       addon.embeddingGrad(gradValues(dy), cpuInts(sIds)!, dtable, n, V, C);
       return tf.tensor2d(dtable, [V, C]);
     },
