@@ -52,7 +52,11 @@ export function sampleFromLogits(row: Float32Array, o: SamplingOptions, rng: Rng
   const V = row.length;
   if (o.temperature <= 0) {
     let best = -1;
-    for (let i = 0; i < V; i++) if (!banned?.has(i) && (best < 0 || row[i] > row[best])) best = i;
+    if (!banned || banned.size === 0) {
+      for (let i = 0; i < V; i++) if (best < 0 || row[i] > row[best]) best = i;
+    } else {
+      for (let i = 0; i < V; i++) if (!banned.has(i) && (best < 0 || row[i] > row[best])) best = i;
+    }
     return best;
   }
   const idx: number[] = [];
@@ -132,7 +136,7 @@ export async function generate(model: GPT, prompts: number[][], opts: GenerateOp
         const pos = tf.tensor2d(posv, [B, newT], "int32");
         const am = tf.tensor2d(amv, [B, S], "int32");
         const h = model.hidden(ids, { attentionMask: am as tf.Tensor2D, positions: pos, cache });
-        const hl = tf.slice(h, [0, newT - 1, 0], [B, 1, h.shape[2]]);
+        const hl = newT === 1 ? h : tf.slice(h, [0, newT - 1, 0], [B, 1, h.shape[2]]);
         return tf.reshape(model.lmHead(hl as tf.Tensor3D), [B, model.config.vocabSize]);
       });
       const data = (await last.data()) as Float32Array;
