@@ -162,13 +162,13 @@ Napi::Value GeluGrad(const Napi::CallbackInfo& info) {
 
 inline float* F32OrNull(const Napi::Value& v) { return v.IsNull() || v.IsUndefined() ? nullptr : F32(v); }
 
-// attention(qkv, pastK|null, pastV|null, keyMask Int32Array|null, y, kOut|null, vOut|null,
-//           probs|null, B, T, P, H, D)
+// attention(qkv, cacheK|null, cacheV|null, keyMask Int32Array|null, y, probs|null, B, T, P, H, D,
+//           capacity)
 Napi::Value Attention(const Napi::CallbackInfo& info) {
   const int32_t* mask = info[3].IsNull() || info[3].IsUndefined() ? nullptr : I32(info[3]);
   rk::attention_forward(F32(info[0]), F32OrNull(info[1]), F32OrNull(info[2]), mask, F32(info[4]),
-                        F32OrNull(info[5]), F32OrNull(info[6]), F32OrNull(info[7]), Int(info[8]),
-                        Int(info[9]), Int(info[10]), Int(info[11]), Int(info[12]));
+                        F32OrNull(info[5]), Int(info[6]), Int(info[7]), Int(info[8]), Int(info[9]),
+                        Int(info[10]), Int(info[11]));
   return info.Env().Undefined();
 }
 

@@ -45,9 +45,9 @@ inline void masked_softmax_row(float* __restrict row, int64_t S, int64_t limit,
 
 }  // namespace
 
-void attention_forward(const float* qkv, const float* pastK, const float* pastV,
-                       const int32_t* keyMask, float* y, float* kOut, float* vOut, float* probs,
-                       int64_t B, int64_t T, int64_t P, int64_t H, int64_t D) {
+void attention_forward(const float* qkv, float* cacheK, float* cacheV, const int32_t* keyMask,
+                       float* y, float* probs, int64_t B, int64_t T, int64_t P, int64_t H,
+                       int64_t D, int64_t capacity) {
   const int64_t C = H * D, C3 = 3 * C, S = P + T;
   const float scale = 1.0f / std::sqrt(static_cast<float>(D));
   std::vector<float> scratch(probs ? 0 : T * S);
@@ -58,14 +58,11 @@ void attention_forward(const float* qkv, const float* pastK, const float* pastV,
       const float* Q = base + h * D;
       const float *K, *V;
       int64_t ldkv;
-      if (kOut) {
-        // Cache mode: kOut/vOut [B, H, S, D] = past keys/values then the new ones.
-        float* kd = kOut + (b * H + h) * S * D;
-        float* vd = vOut + (b * H + h) * S * D;
-        if (P > 0) {
-          std::memcpy(kd, pastK + (b * H + h) * P * D, sizeof(float) * P * D);
-          std::memcpy(vd, pastV + (b * H + h) * P * D, sizeof(float) * P * D);
-        }
+      if (cacheK) {
+        // Cache mode: append the new keys/values at positions P .. P+T-1 of the cache
+        // [B, H, capacity, D], in place, then attend over positions 0 .. P+T-1 there.
+        float* kd = cacheK + (b * H + h) * capacity * D;
+        float* vd = cacheV + (b * H + h) * capacity * D;
         for (int64_t t = 0; t < T; ++t) {
           std::memcpy(kd + (P + t) * D, base + t * C3 + C + h * D, sizeof(float) * D);
           std::memcpy(vd + (P + t) * D, base + t * C3 + 2 * C + h * D, sizeof(float) * D);

@@ -82,15 +82,15 @@ void gelu(const float* x, float* y, int64_t n);
 void gelu_grad(const float* dy, const float* x, float* dx, int64_t n);
 
 // Fused causal self-attention (fused.cc). qkv [B, T, 3C] (C = H * D) holds the new positions'
-// queries, keys and values; they attend to P earlier positions (pastK/pastV [B, H, P, D]) and to
-// themselves, causally: query t sees keys 0 .. P + t whose keyMask [B, P + T] entry is non-zero
-// (keyMask may be null: all real). y [B, T, C] gets the heads merged. kOut/vOut [B, H, P + T, D],
-// when not null, receive past + new keys/values (the KV cache; then keys/values are read from
-// there); null requires P == 0. probs [B, H, T, P + T] keeps the attention weights for the
-// backward pass (may be null). A query that may see no key gets zeros.
-void attention_forward(const float* qkv, const float* pastK, const float* pastV,
-                       const int32_t* keyMask, float* y, float* kOut, float* vOut, float* probs,
-                       int64_t B, int64_t T, int64_t P, int64_t H, int64_t D);
+// queries, keys and values. Without a cache (cacheK null, P == 0) they attend to themselves; with
+// one (cacheK/cacheV [B, H, capacity, D] holding P earlier positions, P + T <= capacity) the new
+// keys/values are first written in place at positions P .. P+T-1 and the queries attend to all
+// P + T. Causal: query t sees keys 0 .. P + t whose keyMask [B, P + T] entry is non-zero (keyMask
+// may be null: all real). y [B, T, C] gets the heads merged. probs [B, H, T, P + T] keeps the
+// attention weights for the backward pass (may be null). A query that may see no key gets zeros.
+void attention_forward(const float* qkv, float* cacheK, float* cacheV, const int32_t* keyMask,
+                       float* y, float* probs, int64_t B, int64_t T, int64_t P, int64_t H,
+                       int64_t D, int64_t capacity);
 // Its gradient without a cache (P == 0): dqkv [B, T, 3C] from dy [B, T, C] and the saved probs.
 void attention_backward(const float* dy, const float* qkv, const float* probs, float* dqkv,
                         int64_t B, int64_t T, int64_t H, int64_t D);

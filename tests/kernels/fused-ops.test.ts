@@ -139,12 +139,13 @@ describe(`fused native ops match the tfjs compositions they replace${skipReason}
     const full = composed.selfAttention(qkv, { nHead: H, keyMask: mask }).y;
     for (const f of [fused.selfAttention, composed.selfAttention]) {
       // A prompt of 3 positions, then one position at a time.
-      let kv = f(tf.slice(qkv, [0, 0, 0], [B, 3, -1]) as tf.Tensor3D, { nHead: H, keyMask: tf.slice(mask, [0, 0], [B, 3]) as tf.Tensor2D, past: null }).kv!;
-      expect(kv.k.shape).toEqual([B, H, 3, D]);
+      // capacity 4: the native cache must grow (move to larger buffers) on the way.
+      let kv = f(tf.slice(qkv, [0, 0, 0], [B, 3, -1]) as tf.Tensor3D, { nHead: H, keyMask: tf.slice(mask, [0, 0], [B, 3]) as tf.Tensor2D, past: null, capacity: 4 }).kv!;
+      expect(fused.kvLength(kv)).toBe(3);
       for (let t = 3; t < T; t++) {
         const step = f(tf.slice(qkv, [0, t, 0], [B, 1, -1]) as tf.Tensor3D, { nHead: H, keyMask: tf.slice(mask, [0, 0], [B, t + 1]) as tf.Tensor2D, past: kv });
         kv = step.kv!;
-        expect(kv.k.shape).toEqual([B, H, t + 1, D]);
+        expect(fused.kvLength(kv)).toBe(t + 1);
         // Row 0's first position is padding; every later position is real.
         expectClose(step.y.dataSync() as Float32Array, tf.slice(full, [0, t, 0], [B, 1, -1]).dataSync() as Float32Array, 1e-4, 1e-5);
       }

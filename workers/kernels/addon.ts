@@ -39,13 +39,14 @@ export interface NativeAddon {
   gelu(x: Float32Array, y: Float32Array, n: number): void;
   geluGrad(dy: Float32Array, x: Float32Array, dx: Float32Array, n: number): void;
   /**
-   * Fused causal self-attention (native/src/kernels.h attention_forward): qkv [B, T, 3C], optional
-   * past keys/values [B, H, P, D] and key mask [B, P + T]; writes y [B, T, C], optionally the
-   * extended cache kOut/vOut [B, H, P + T, D] and the attention weights probs [B, H, T, P + T].
+   * Fused causal self-attention (native/src/kernels.h attention_forward): qkv [B, T, 3C]; with a cache
+   * (cacheK/cacheV [B, H, capacity, D] holding P positions) the new keys/values are appended there in
+   * place; optional key mask [B, P + T]; writes y [B, T, C] and optionally the attention weights
+   * probs [B, H, T, P + T].
    */
-  attention(qkv: Float32Array, pastK: Float32Array | null, pastV: Float32Array | null,
-    keyMask: Int32Array | null, y: Float32Array, kOut: Float32Array | null, vOut: Float32Array | null,
-    probs: Float32Array | null, B: number, T: number, P: number, H: number, D: number): void;
+  attention(qkv: Float32Array, cacheK: Float32Array | null, cacheV: Float32Array | null, keyMask: Int32Array | null,
+    y: Float32Array, probs: Float32Array | null, B: number, T: number, P: number, H: number, D: number,
+    capacity: number): void;
   /** Its gradient without a cache: dqkv [B, T, 3C]. */
   attentionGrad(dy: Float32Array, qkv: Float32Array, probs: Float32Array, dqkv: Float32Array, B: number,
     T: number, H: number, D: number): void;

@@ -138,10 +138,35 @@ export function gelu(x: tf.Tensor): tf.Tensor {
   );
 }
 
-/** Keys and values of one layer for the positions seen so far: [B, H, S, D] each (the KV cache). */
-export interface LayerKV {
+/** Keys and values of one layer for the positions seen so far (the KV cache), in one of two forms. */
+export type LayerKV = TensorKV | NativeKV;
+
+/** The composed path's cache: tensors [B, H, S, D], a new pair every step. */
+export interface TensorKV {
   k: tf.Tensor4D;
   v: tf.Tensor4D;
+}
+
+/**
+ * The native path's cache: buffers [B, H, capacity, D] that each step appends to in place (no copy of
+ * the past per step), holding `length` positions; reallocated (doubled) when a step would overflow.
+ */
+export interface NativeKV {
+  native: true;
+  k: Float32Array;
+  v: Float32Array;
+  length: number;
+  capacity: number;
+}
+
+/** Positions held by a layer's cache. */
+export function kvLength(kv: LayerKV): number {
+  return "native" in kv ? kv.length : kv.k.shape[2];
+}
+
+/** Frees a layer's cache (tensors are disposed; buffers are left to the garbage collector). */
+export function disposeKV(kv: LayerKV): void {
+  if (!("native" in kv)) tf.dispose([kv.k, kv.v]);
 }
 
 export interface SelfAttentionOptions {
@@ -151,9 +176,12 @@ export interface SelfAttentionOptions {
   keyMask?: tf.Tensor2D;
   /**
    * Generation: this layer's cached keys and values (null on the first step); the result then
-   * carries the cache extended by the new positions. Inference only: not under a gradient tape.
+   * carries the cache extended by the new positions (the same object when extended in place; a
+   * replaced TensorKV is the caller's to dispose). Inference only: not under a gradient tape.
    */
   past?: LayerKV | null;
+  /** Positions to reserve when the native path starts a cache (prompt + tokens to generate). */
+  capacity?: number;
 }
 
 export interface SelfAttentionResult {
@@ -183,6 +211,7 @@ function selfAttentionOps(qkv: tf.Tensor3D, o: SelfAttentionOptions): SelfAttent
   let k = kNew;
   let v = vNew;
   if (o.past) {
+    if ("native" in o.past) throw new Error("selfAttention: a native KV cache needs the native addon");
     k = tf.concat([o.past.k, kNew], 2);
     v = tf.concat([o.past.v, vNew], 2);
   }
@@ -207,25 +236,32 @@ export function selfAttention(qkv: tf.Tensor3D, o: SelfAttentionOptions): SelfAt
   const C = C3 / 3;
   const H = o.nHead;
   const D = C / H;
-  const P = o.past ? o.past.k.shape[2] : 0;
+  const P = o.past ? kvLength(o.past) : 0;
   const S = P + T;
   const qv = addon && typeof addon.attention === "function" ? cpuValues(qkv) : null;
   const mask = o.keyMask ? cpuInts(o.keyMask) : null;
-  const pastK = o.past ? cpuValues(o.past.k) : null;
-  const pastV = o.past ? cpuValues(o.past.v) : null;
-  if (!addon || !qv || (o.keyMask && (!mask || o.keyMask.shape[0] !== B || o.keyMask.shape[1] !== S)) || (o.past && (!pastK || !pastV)) || !Number.isInteger(D)) {
+  if (!addon || !qv || (o.keyMask && (!mask || o.keyMask.shape[0] !== B || o.keyMask.shape[1] !== S)) || (o.past && !("native" in o.past)) || !Number.isInteger(D)) {
     return selfAttentionOps(qkv, o);
   }
   if (o.past !== undefined) {
     if (taping()) throw new Error("selfAttention: the KV cache is for inference; no gradient flows through it");
+    let kv = o.past;
+    if (!kv || S > kv.capacity) {
+      // Start the cache, or move it to buffers twice as long (positions 0 .. P-1 of every head).
+      const capacity = Math.max(S, o.capacity ?? 0, kv ? 2 * kv.capacity : 0);
+      const grown: NativeKV = { native: true, k: new Float32Array(B * H * capacity * D), v: new Float32Array(B * H * capacity * D), length: P, capacity };
+      if (kv) {
+        for (let bh = 0; bh < B * H; bh++) {
+          grown.k.set(kv.k.subarray(bh * kv.capacity * D, (bh * kv.capacity + P) * D), bh * capacity * D);
+          grown.v.set(kv.v.subarray(bh * kv.capacity * D, (bh * kv.capacity + P) * D), bh * capacity * D);
+        }
+      }
+      kv = grown;
+    }
     const y = alloc(B * T * C);
-    const k = alloc(B * H * S * D);
-    const v = alloc(B * H * S * D);
-    addon.attention(qv, pastK, pastV, mask, y, k, v, null, B, T, P, H, D);
-    return {
-      y: tf.tensor3d(y, [B, T, C]),
-      kv: { k: tf.tensor4d(k, [B, H, S, D]), v: tf.tensor4d(v, [B, H, S, D]) },
-    };
+    addon.attention(qv, kv.k, kv.v, mask, y, null, B, T, P, H, D, kv.capacity);
+    kv.length = S;
+    return { y: tf.tensor3d(y, [B, T, C]), kv };
   }
   const y = fusedOp(
     [qkv],
@@ -233,7 +269,7 @@ export function selfAttention(qkv: tf.Tensor3D, o: SelfAttentionOptions): SelfAt
       const out = alloc(B * T * C);
       // The attention weights are kept for the backward pass only.
       const probs = save ? alloc(B * H * T * S) : null;
-      addon.attention(cpuValues(x)!, null, null, mask, out, null, null, probs, B, T, 0, H, D);
+      addon.attention(cpuValues(x)!, null, null, mask, out, probs, B, T, 0, H, D, 0);
       save?.([x, tf.tensor1d(probs!)]);
       return tf.tensor3d(out, [B, T, C]);
     },

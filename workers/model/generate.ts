@@ -112,7 +112,7 @@ export async function generate(model: GPT, prompts: number[][], opts: GenerateOp
   const out: number[][] = ps.map(() => []);
   const finished = new Array<boolean>(B).fill(false);
   const keptLogits: Float32Array[][] = [];
-  const cache = useCache ? new KVCache() : undefined;
+  const cache = useCache ? new KVCache(Tp + maxNew) : undefined;
 
   try {
     for (let step = 0; step < maxNew; step++) {

@@ -7,7 +7,7 @@
 // [1, C] + score.bias, as GPT2ForSequenceClassification) for the reward model and the PPO value model.
 import { tf } from "./tf.ts";
 import { type GPTConfig, validateConfig } from "./config.ts";
-import { embedding, fusedAvailable, gelu, layerNorm, linear, oneHotF, selfAttention } from "./ops.ts";
+import { disposeKV, embedding, fusedAvailable, gelu, kvLength, layerNorm, linear, oneHotF, selfAttention, type LayerKV } from "./ops.ts";
 import { Rng } from "./rng.ts";
 
 export type HeadKind = "lm" | "scalar";
@@ -68,13 +68,18 @@ export function initialValue(spec: ParamSpec, c: GPTConfig, rng: Rng): Float32Ar
 
 /** Keys and values of every layer for the positions seen so far (generation). */
 export class KVCache {
-  layers: { k: tf.Tensor4D; v: tf.Tensor4D }[] = [];
+  layers: LayerKV[] = [];
+  /** Positions to reserve up front (prompt + new tokens); the cache grows past it if needed. */
+  readonly capacity?: number;
+  constructor(capacity?: number) {
+    this.capacity = capacity;
+  }
   /** Number of positions cached. */
   get length(): number {
-    return this.layers.length ? this.layers[0].k.shape[2] : 0;
+    return this.layers.length ? kvLength(this.layers[0]) : 0;
   }
   dispose(): void {
-    for (const l of this.layers) tf.dispose([l.k, l.v]);
+    for (const l of this.layers) disposeKV(l);
     this.layers = [];
   }
 }
@@ -202,11 +207,15 @@ export class GPT {
       const a = layerNorm(x, this.p1(`${p}ln_1.weight`), this.p1(`${p}ln_1.bias`), eps);
       const qkv = linear(a, this.p2(`${p}attn.c_attn.weight`), this.p1(`${p}attn.c_attn.bias`)) as tf.Tensor3D; // [B,T,3C]
       const cache = opts.cache;
-      const { y, kv } = selfAttention(qkv, { nHead, keyMask: opts.attentionMask, past: cache ? cache.layers[i] ?? null : undefined });
+      const { y, kv } = selfAttention(qkv, { nHead, keyMask: opts.attentionMask, past: cache ? cache.layers[i] ?? null : undefined, capacity: cache?.capacity });
       if (cache && kv) {
         const old = cache.layers[i];
-        if (old) tf.dispose([old.k, old.v]);
-        cache.layers[i] = { k: tf.keep(kv.k), v: tf.keep(kv.v) };
+        if (old && old !== kv) disposeKV(old);
+        if (!("native" in kv)) {
+          tf.keep(kv.k);
+          tf.keep(kv.v);
+        }
+        cache.layers[i] = kv;
       }
       x = linear(y, this.p2(`${p}attn.c_proj.weight`), this.p1(`${p}attn.c_proj.bias`), x) as tf.Tensor3D; // x + proj(y)
       // --- MLP (pre-LN) ---

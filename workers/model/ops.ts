@@ -19,7 +19,7 @@ export { layerNorm, gelu } from "../kernels/fused.ts";
  * cache in generation): one fused native op forward and backward where the cpu backend has it, else
  * split heads, scaled QK^T plus the causal and padding mask, softmax, times V, merged heads.
  */
-export { selfAttention, causalBias, type LayerKV } from "../kernels/fused.ts";
+export { selfAttention, causalBias, kvLength, disposeKV, type LayerKV } from "../kernels/fused.ts";
 
 /** log_softmax over the last axis. */
 export function logSoftmax(logits: tf.Tensor): tf.Tensor {
