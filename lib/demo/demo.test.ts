@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DemoRng } from "./random.ts";
+import { DemoRng, derivedRng } from "./random.ts";
 import { arithmeticOracle, builtinScenario, lengthOracle, targetWordsOracle } from "./oracles.ts";
 import { bradleyTerry, plackettLuce, rankResponses } from "./labelers.ts";
 import { pairAccuracy, winRate } from "./metrics.ts";
@@ -62,6 +62,25 @@ describe("simulated labelers", () => {
       rng,
     );
     expect(groups).toEqual([["b"], ["d"], expect.arrayContaining(["a", "c"])]);
+  });
+});
+
+describe("simulated labels do not depend on the order of HTTP requests", () => {
+  it("a derived generator is fixed by the seed and what it decides", () => {
+    const draws = (rng: DemoRng) => Array.from({ length: 4 }, () => rng.next());
+    expect(draws(derivedRng(1, "ranking", "Describe the cat."))).toEqual(draws(derivedRng(1, "ranking", "Describe the cat.")));
+    expect(draws(derivedRng(1, "ranking", "Describe the cat."))).not.toEqual(draws(derivedRng(1, "ranking", "Describe the dog.")));
+    expect(draws(derivedRng(1, "ranking", "Describe the cat."))).not.toEqual(draws(derivedRng(2, "ranking", "Describe the cat.")));
+    expect(draws(derivedRng(1, "ranking", "Describe the cat."))).not.toEqual(draws(derivedRng(1, "demonstration", "Describe the cat.")));
+  });
+  it("the same generator ranks the same answers alike in whatever order they are shown", () => {
+    const o = targetWordsOracle();
+    const answers = ["It is old.", "It is bright and warm.", "It is calm.", "It is kind, dark and cold.", "It is busy.", "It is warm."].map((text, i) => ({ id: `r${i}`, text }));
+    const shown = new DemoRng(5).shuffle(answers);
+    for (let seed = 0; seed < 20; seed++) {
+      const rank = (rs: typeof answers) => rankResponses(rs, (t) => o.score("", t), 2, derivedRng(seed, "ranking", "Describe the cat."));
+      expect(rank(shown)).toEqual(rank(answers));
+    }
   });
 });
 

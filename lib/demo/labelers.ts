@@ -20,7 +20,9 @@ export function plackettLuce(scores: readonly number[], temperature: number, rng
 
 /**
  * A ranking of a task's responses as the API takes it: groups of response ids, best first. Responses
- * with the same text share a group (a person ties identical answers).
+ * with the same text share a group (a person ties identical answers). The noise is drawn in the order of
+ * the texts, not the order given (the API shuffles answers per labeler): the same `rng` ranks the same
+ * answers the same way however they are shown.
  */
 export function rankResponses(
   responses: readonly { id: string; text: string }[],
@@ -28,15 +30,17 @@ export function rankResponses(
   temperature: number,
   rng: DemoRng,
 ): string[][] {
-  const order = plackettLuce(responses.map((r) => score(r.text)), temperature, rng);
+  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  const sorted = responses.map((r) => ({ id: r.id, text: r.text, key: r.text.trim() })).sort((a, b) => cmp(a.key, b.key) || cmp(a.id, b.id));
+  const order = plackettLuce(sorted.map((r) => score(r.text)), temperature, rng);
   const groups: string[][] = [];
   const byText = new Map<string, string[]>();
   for (const i of order) {
-    const key = responses[i].text.trim();
+    const { id, key } = sorted[i];
     const g = byText.get(key);
-    if (g) g.push(responses[i].id);
+    if (g) g.push(id);
     else {
-      const group = [responses[i].id];
+      const group = [id];
       byText.set(key, group);
       groups.push(group);
     }

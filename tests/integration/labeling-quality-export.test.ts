@@ -4,6 +4,7 @@ import { importPrompts } from "@/lib/server/import/import-prompts";
 import { claimNextTask } from "@/lib/server/labeling/claim-next-task";
 import { submitTask } from "@/lib/server/labeling/submit-task";
 import { runExportCli } from "@/lib/server/export/cli";
+import { buildSnapshotData } from "@/lib/server/snapshots/build-snapshot-data";
 import { GET as qualityRoute } from "@/app/api/v1/projects/[id]/quality/route";
 import { GET as queueRoute } from "@/app/api/v1/projects/[id]/review-queue/route";
 import { POST as reviewRoute } from "@/app/api/v1/labels/[kind]/[id]/review/route";
@@ -155,5 +156,27 @@ describe("quality, review, snapshots and export", () => {
     await rank(project.id, (x) => [[x[0]], [x[1]], [x[2]], [x[3]]], r);
     const s = await (await createSnapshotRoute(apiRequest(`/api/v1/projects/${project.id}/snapshots`, { method: "POST", token: reviewer.token, json: { name: "c" } }), routeContext({ id: project.id }))).json();
     expect(s.counts).toMatchObject({ rankings: 3, preferences: 6 });
+  });
+  it("a snapshot's rows follow their content, not ids: the same labels in two projects give the same rows", async () => {
+    const admin = await createUser({ role: "ADMIN" });
+    const rows = ["alpha", "beta", "gamma"].map((name) => ({ prompt: `Describe ${name}`, responses: [`${name} best`, `${name} middle`, `${name} worst`] }));
+    const data = [];
+    // Imported in opposite orders (so ids, random, and creation order differ), labeled the same way.
+    for (const order of [rows, [...rows].reverse()]) {
+      const project = await createProject({ labelsPerItem: 1, taskKinds: ["RANKING"] });
+      await importPrompts({ projectId: project.id, createdById: admin.id, fileName: "d", mode: "all_or_nothing", format: "jsonl", source: streamOf(jsonlOf(order)) });
+      const user = await createMember(project.id);
+      for (;;) {
+        const t = await claimNextTask({ user, projectId: project.id, kind: "RANKING" });
+        if (!t) break;
+        const byQuality = ["best", "middle", "worst"].map((q) => [t.responses.find((x: { text: string }) => x.text.endsWith(q))!.id]);
+        await submitTask({ user, taskId: t.id, request: { ranking: byQuality, timeSpentMs: 500 } });
+      }
+      data.push((await buildSnapshotData({ projectId: project.id })).data);
+    }
+    const withoutGroups = (d: (typeof data)[number]) => d.preferences.map(({ group: _group, ...rest }) => rest);
+    expect(data[0].preferences).toHaveLength(9);
+    expect(withoutGroups(data[1])).toEqual(withoutGroups(data[0]));
+    expect(data[1].prompts).toEqual(data[0].prompts);
   });
 });

@@ -5,7 +5,7 @@
 // labelers' accounts (scripts/demo.ts: from the database; tests: through the API).
 import path from "node:path";
 import { DemoApi } from "../../lib/demo/client.ts";
-import { DemoRng } from "../../lib/demo/random.ts";
+import { DemoRng, derivedRng } from "../../lib/demo/random.ts";
 import { pretrainingCorpus } from "../../lib/demo/synthetic.ts";
 import { rankResponses } from "../../lib/demo/labelers.ts";
 import type { DemoScenario } from "../../lib/demo/oracles.ts";
@@ -126,9 +126,12 @@ export async function runDemo(o: RunDemoOptions): Promise<TDemoReport> {
   const imported = await admin.request<{ imported: number; rejected: unknown[] }>("POST", `/api/v1/projects/${projectId}/import`, jsonl, { contentType: "application/x-ndjson" });
   if (!imported || imported.imported !== prompts.length) throw new Error(`import: expected ${prompts.length} prompts, got ${JSON.stringify(imported)}`);
 
-  // 2. Demonstrations: answers as people write them, blind to the hidden rule.
+  // 2. Demonstrations: answers as people write them, blind to the hidden rule. Every label draws from a
+  // generator of its own, derived from the seed and the prompt (not from `rng`, nor from which labeler
+  // claims the task): the labelers run concurrently, and a shared generator made the labels, and so
+  // every model after them, depend on the order in which their requests happened to interleave.
   let t = Date.now();
-  const demonstrations = await labelAll(labelers, projectId, "demonstration", (tk) => ({ text: task.answer(tk.prompt, rng) }));
+  const demonstrations = await labelAll(labelers, projectId, "demonstration", (tk) => ({ text: task.answer(tk.prompt, derivedRng(o.seed, "demonstration", tk.prompt)) }));
   times.demonstrations = (Date.now() - t) / 1000;
   log(`${labelers.length} labelers wrote ${demonstrations} demonstrations (${times.demonstrations.toFixed(0)}s).`);
 
@@ -174,7 +177,7 @@ export async function runDemo(o: RunDemoOptions): Promise<TDemoReport> {
     "ranking",
     (tk) => {
       ranked += 1;
-      return { ranking: rankResponses(tk.responses, score(tk.prompt), o.labelTemperature, rng) };
+      return { ranking: rankResponses(tk.responses, score(tk.prompt), o.labelTemperature, derivedRng(o.seed, "ranking", tk.prompt)) };
     },
     { until: () => ranked >= expected || jobError !== null, waitForMoreMs: 20 * 60_000 },
   );

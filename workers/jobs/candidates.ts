@@ -1,9 +1,23 @@
 // Job "candidates": closing the loop. The production policy (or the chosen versions) writes K answers
 // (K = project.responsesPerTask) for prompts without a ranking task; they become MODEL responses and a
 // RANKING task each. Labelers never see which version wrote an answer.
+import crypto from "node:crypto";
 import { db } from "../../lib/db.ts";
 import type { TCandidatesJob, TCandidatesJobResult } from "../../lib/schemas/training.ts";
 import { generateClean as generateText, versionDir } from "./generate.ts";
+
+/**
+ * The sampling seed of answer `i` to a prompt: the first 32 bits of SHA-256 over the prompt's content
+ * and `i`. Deterministic (the same prompt gets the same answers from the same model, also when the job
+ * is retried), and different from prompt to prompt: a seed of `1000 + i` for every prompt drew the same
+ * random numbers for all of them, so similar prompts got the very same K answers (every "Describe the
+ * <noun>." of the demo had the same six), and the rankings taught the reward model about six answers.
+ * The content, not the id, so that a re-run of the demo on a fresh project draws the same answers.
+ */
+export function answerSeed(prompt: { text: string; messages: unknown }, i: number): number {
+  const content = JSON.stringify([prompt.text, prompt.messages ?? null, i]);
+  return crypto.createHash("sha256").update(content).digest().readUInt32LE(0);
+}
 
 export async function runCandidatesJob(job: TCandidatesJob): Promise<TCandidatesJobResult> {
   const project = await db.project.findUniqueOrThrow({ where: { id: job.projectId }, select: { responsesPerTask: true, labelsPerItem: true } });
@@ -31,7 +45,7 @@ export async function runCandidatesJob(job: TCandidatesJob): Promise<TCandidates
     for (let i = 0; i < k; i++) {
       const v = i % versionIds.length;
       const messages = Array.isArray(p.messages) && p.messages.length ? (p.messages as { role: "user"; content: string }[]) : null;
-      const text = await generateText({ modelDir: dirs[v], prompt: messages ?? p.text, maxNewTokens: 64, temperature: 1, seed: 1000 + i, log: () => {} });
+      const text = await generateText({ modelDir: dirs[v], prompt: messages ?? p.text, maxNewTokens: 64, temperature: 1, seed: answerSeed(p, i), log: () => {} });
       texts.push({ text: text.trim() || "(empty answer)", versionId: versionIds[v] });
     }
     await db.$transaction(async (tx) => {

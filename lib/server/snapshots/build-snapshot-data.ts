@@ -20,7 +20,7 @@ export async function buildSnapshotData(options: { projectId: string }): Promise
   const { projectId } = options;
   const taskWhere = { task: { projectId } };
   const [prompts, demonstrations, rankings, pairwise] = await Promise.all([
-    db.prompt.findMany({ where: { projectId }, orderBy: { id: "asc" }, select: { id: true, text: true, messages: true, split: true } }),
+    db.prompt.findMany({ where: { projectId }, orderBy: { contentHash: "asc" }, select: { id: true, text: true, messages: true, split: true, contentHash: true } }),
     db.demonstration.findMany({ where: { ...taskWhere, status: ACCEPTED }, select: { id: true, text: true, correctedText: true, task: { select: { promptId: true } } } }),
     db.ranking.findMany({ where: { ...taskWhere, status: ACCEPTED }, orderBy: { id: "asc" }, select: { taskId: true, groups: true, correctedGroups: true, task: { select: { promptId: true } } } }),
     db.pairwiseLabel.findMany({
@@ -29,9 +29,12 @@ export async function buildSnapshotData(options: { projectId: string }): Promise
     }),
   ]);
   const promptById = new Map(prompts.map((p) => [p.id, { ...promptFields(p), split: p.split === "EVAL" ? ("eval" as const) : ("train" as const) }]));
+  // Rows are ordered by content (the prompt's hash, then the text), not by random ids: the same labels
+  // give the same snapshot, row for row, in any project (and a seeded training run the same model).
+  const hashOf = new Map(prompts.map((p) => [p.id, p.contentHash]));
 
   const sft: TSnapshotSftRow[] = demonstrations
-    .map((d) => ({ key: `${d.task.promptId}/${d.id}`, row: { ...promptById.get(d.task.promptId)!, completion: d.correctedText ?? d.text } }))
+    .map((d) => ({ key: `${hashOf.get(d.task.promptId)}/${d.correctedText ?? d.text}/${d.id}`, row: { ...promptById.get(d.task.promptId)!, completion: d.correctedText ?? d.text } }))
     .sort((a, b) => (a.key < b.key ? -1 : 1))
     .map((x) => x.row);
 
@@ -54,8 +57,8 @@ export async function buildSnapshotData(options: { projectId: string }): Promise
   const texts = new Map((await db.response.findMany({ where: { id: { in: responseIds } }, select: { id: true, text: true } })).map((r) => [r.id, r.text]));
   const preferences: TSnapshotPreferenceRow[] = [];
   const taskIds = [...byTask.keys()].sort((x, y) => {
-    const px = byTask.get(x)!.promptId;
-    const py = byTask.get(y)!.promptId;
+    const px = hashOf.get(byTask.get(x)!.promptId)!;
+    const py = hashOf.get(byTask.get(y)!.promptId)!;
     return px < py ? -1 : px > py ? 1 : x < y ? -1 : 1;
   });
   for (const taskId of taskIds) {
