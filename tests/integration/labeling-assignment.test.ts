@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { db } from "@/lib/db";
+import { db, getPool, Prisma } from "@/lib/db";
 import { importPrompts } from "@/lib/server/import/import-prompts";
-import { claimNextTask } from "@/lib/server/labeling/claim-next-task";
+import { claimNextTask, nextCandidateSql } from "@/lib/server/labeling/claim-next-task";
 import { submitTask } from "@/lib/server/labeling/submit-task";
 import { GET as nextRoute } from "@/app/api/v1/projects/[id]/tasks/next/route";
 import { POST as submitRoute } from "@/app/api/v1/tasks/[id]/submit/route";
@@ -167,6 +167,69 @@ describe("assignment", () => {
     const preferred = label.choice === "A" ? canonical[0].responseId : canonical[1].responseId;
     expect(preferred).toBe(t.responses[0].id);
     expect(label.strength).toBe(2);
+  });
+
+  it("next task is the oldest open one, found off the claim-order index without sorting every open task", async () => {
+    // 3,000 open ranking tasks created in shuffled order (plain SQL: the planner's choice depends on the
+    // table's size, so the test needs a realistic one).
+    const project = await createProject({ labelsPerItem: 2 });
+    await db.$executeRaw`
+      INSERT INTO "Prompt" (id, "projectId", text, "contentHash")
+        SELECT ${project.id} || '-p' || i, ${project.id}, 'Prompt ' || i, md5(${project.id} || i) FROM generate_series(0, 2999) i`;
+    await db.$executeRaw`
+      INSERT INTO "Task" (id, "projectId", "promptId", kind, "labelsNeeded", "createdAt")
+        SELECT ${project.id} || '-t' || i, ${project.id}, ${project.id} || '-p' || i, 'RANKING', 2,
+          timestamp '2026-01-01' + ((i * 7919) % 3000) * interval '1 second'
+        FROM generate_series(0, 2999) i`;
+    await db.$executeRaw`ANALYZE "Task"`;
+    const oldest = await db.task.findFirstOrThrow({ where: { projectId: project.id }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
+    const [a, b] = [await createMember(project.id), await createMember(project.id)];
+
+    // The plan, custom and generic (prepared statements switch to a generic plan after five runs): an
+    // ordered scan of the index, no Sort node.
+    const query = nextCandidateSql({ projectId: project.id, userId: a.id, kind: "RANKING", tried: [] });
+    const client = await getPool().connect();
+    try {
+      for (const mode of ["force_custom_plan", "force_generic_plan"]) {
+        await client.query("BEGIN");
+        await client.query(`SET LOCAL plan_cache_mode = ${mode}`);
+        const { rows } = await client.query({ text: `EXPLAIN (FORMAT JSON) ${query.text}`, values: query.values as unknown[] });
+        await client.query("ROLLBACK");
+        const plan = JSON.stringify(rows[0]["QUERY PLAN"]);
+        expect(plan, mode).toContain('"Index Name":"Task_projectId_kind_status_createdAt_id_idx"');
+        expect(plan, mode).not.toContain('"Node Type":"Sort"');
+      }
+    } finally {
+      client.release();
+    }
+
+    // Oldest first, with and without a kind; the second labeler gets the same task (2 labels per item).
+    expect((await claimNextTask({ user: a, projectId: project.id, kind: "RANKING" }))!.id).toBe(oldest.id);
+    expect((await claimNextTask({ user: b, projectId: project.id }))!.id).toBe(oldest.id);
+    const c = await createMember(project.id);
+    const second = await db.task.findFirstOrThrow({ where: { projectId: project.id, id: { not: oldest.id } }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
+    expect((await claimNextTask({ user: c, projectId: project.id, kind: "RANKING" }))!.id).toBe(second.id);
+  });
+
+  it("API answers are never cached; small ones go out uncompressed, larger ones may be compressed", async () => {
+    const { project } = await seed({ items: 2, labelsPerItem: 1 });
+    const a = await createMember(project.id);
+    const next = () => nextRoute(apiRequest(`/api/v1/projects/${project.id}/tasks/next?kind=ranking`, { token: a.token }), routeContext({ id: project.id }));
+    const small = await next();
+    expect(small.status).toBe(200);
+    expect((await small.text()).length).toBeLessThan(1024);
+    // Next's gzip middleware skips responses marked no-transform.
+    expect(small.headers.get("cache-control")).toBe("no-store, no-transform");
+    const bad = await nextRoute(apiRequest(`/api/v1/projects/${project.id}/tasks/next?kind=essay`, { token: a.token }), routeContext({ id: project.id }));
+    expect(bad.status).toBe(422);
+    expect(bad.headers.get("cache-control")).toBe("no-store, no-transform");
+
+    await db.project.update({ where: { id: project.id }, data: { guidelines: "Prefer the answer that ... ".repeat(100) } });
+    await db.taskAssignment.updateMany({ where: { userId: a.id }, data: { status: "SKIPPED" } });
+    const large = await next();
+    expect(large.status).toBe(200);
+    expect((await large.text()).length).toBeGreaterThan(1024);
+    expect(large.headers.get("cache-control")).toBe("no-store");
   });
 
   it("skip, drafts and undo", async () => {

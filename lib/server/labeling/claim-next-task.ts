@@ -18,6 +18,42 @@ import { SQL_NOW } from "@/lib/server/labeling/sql-now";
 
 const ATTEMPTS = 8;
 
+/**
+ * The oldest open task of the project (and kind) the user may take, locked FOR UPDATE SKIP LOCKED; `tried`
+ * are tasks this claim already found full. The per-task checks run on the open tasks oldest first until
+ * one passes (LIMIT 1), never on every open task before sorting (with 10,000 open tasks that took 0.8 s).
+ * With a kind (the UI always sends one) the tasks come straight off the index on ("projectId", kind,
+ * status, "createdAt", id) in that order: no sort, and a task passed over costs its heap row and its
+ * lease count. Without one, the open tasks' ids are sorted first (fenced by OFFSET 0) and checked in that
+ * order. Whatever the order, the INSERT in `claimNextTask` is what guarantees no task gets more labels
+ * than it needs.
+ */
+export function nextCandidateSql(options: { projectId: string; userId: string; kind?: TaskKind; tried: string[] }): Prisma.Sql {
+  const { projectId, userId, kind, tried } = options;
+  const open = kind
+    ? Prisma.sql`"Task" t WHERE t."projectId" = ${projectId} AND t.status = 'OPEN' AND t.kind = ${kind}::"TaskKind"`
+    : Prisma.sql`(SELECT c.id FROM "Task" c WHERE c."projectId" = ${projectId} AND c.status = 'OPEN'
+                  ORDER BY c."createdAt", c.id OFFSET 0) c
+                 JOIN "Task" t ON t.id = c.id WHERE t.status = 'OPEN'`;
+  return Prisma.sql`
+    SELECT t.id
+    FROM ${open}
+      AND NOT (t.id = ANY(${tried}::text[]))
+      AND t."labelsDone" + (
+        SELECT count(*) FROM "TaskAssignment" a
+        WHERE a."taskId" = t.id AND a.status = 'LEASED' AND a."expiresAt" > ${SQL_NOW}) < t."labelsNeeded"
+      AND NOT EXISTS (
+        SELECT 1 FROM "TaskAssignment" a
+        WHERE a."taskId" = t.id AND a."userId" = ${userId}
+          AND (a.status IN ('SUBMITTED', 'SKIPPED') OR (a.status = 'LEASED' AND a."expiresAt" > ${SQL_NOW})))
+      AND NOT EXISTS (
+        SELECT 1 FROM "TaskResponse" tr JOIN "Response" r ON r.id = tr."responseId"
+        WHERE tr."taskId" = t.id AND r."authorId" = ${userId})
+    ${kind ? Prisma.sql`ORDER BY t."createdAt", t.id` : Prisma.empty}
+    LIMIT 1
+    FOR UPDATE OF t SKIP LOCKED`;
+}
+
 export async function claimNextTask(options: { user: TSessionUser; projectId: string; kind?: TaskKind }): Promise<TNextTaskResponse | null> {
   const { user, projectId, kind } = options;
   const kindFilter = kind ? Prisma.sql`AND t.kind = ${kind}::"TaskKind"` : Prisma.empty;
@@ -39,31 +75,7 @@ export async function claimNextTask(options: { user: TSessionUser; projectId: st
     return await sqlTransaction(async (tx) => {
       const tried: string[] = [];
       for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-        // The project's open tasks are sorted first (cheap: ids only) and the per-task checks run on them
-        // in that order until one passes (LIMIT 1), instead of on every open task before sorting: with
-        // hundreds of open tasks that was ~7 ms of PostgreSQL CPU per claim, now well under 1 ms. The
-        // oldest-first order comes from the nested loop over the sorted subquery; whatever the order, the
-        // INSERT below is what guarantees no task gets more labels than it needs.
-        const rows = await sqlQuery<{ id: string }>(Prisma.sql`
-          SELECT t.id
-          FROM (SELECT c.id FROM "Task" c
-                WHERE c."projectId" = ${projectId} AND c.status = 'OPEN' ${kind ? Prisma.sql`AND c.kind = ${kind}::"TaskKind"` : Prisma.empty}
-                ORDER BY c."createdAt", c.id OFFSET 0) c
-            JOIN "Task" t ON t.id = c.id
-          WHERE t.status = 'OPEN'
-            AND NOT (t.id = ANY(${tried}::text[]))
-            AND NOT EXISTS (
-              SELECT 1 FROM "TaskAssignment" a
-              WHERE a."taskId" = t.id AND a."userId" = ${user.id}
-                AND (a.status IN ('SUBMITTED', 'SKIPPED') OR (a.status = 'LEASED' AND a."expiresAt" > ${SQL_NOW})))
-            AND NOT EXISTS (
-              SELECT 1 FROM "TaskResponse" tr JOIN "Response" r ON r.id = tr."responseId"
-              WHERE tr."taskId" = t.id AND r."authorId" = ${user.id})
-            AND t."labelsDone" + (
-              SELECT count(*) FROM "TaskAssignment" a
-              WHERE a."taskId" = t.id AND a.status = 'LEASED' AND a."expiresAt" > ${SQL_NOW}) < t."labelsNeeded"
-          LIMIT 1
-          FOR UPDATE OF t SKIP LOCKED`, tx);
+        const rows = await sqlQuery<{ id: string }>(nextCandidateSql({ projectId, userId: user.id, kind, tried }), tx);
         if (!rows.length) return null;
         const taskId = rows[0].id;
         const id = crypto.randomUUID();
