@@ -128,6 +128,16 @@ Napi::Value AdamW(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// adamwInPlace(p, m, v, g, lr, beta1, beta2, eps, bc1, bc2, weightDecay, scale)
+Napi::Value AdamWInPlace(const Napi::CallbackInfo& info) {
+  Napi::Float32Array p = info[0].As<Napi::Float32Array>();
+  const rk::AdamWArgs args{Flt(info[4]), Flt(info[5]), Flt(info[6]), Flt(info[7]),
+                           Flt(info[8]), Flt(info[9]), Flt(info[10]), Flt(info[11])};
+  rk::adamw_inplace(p.Data(), F32(info[1]), F32(info[2]), F32(info[3]),
+                    static_cast<int64_t>(p.ElementLength()), args);
+  return info.Env().Undefined();
+}
+
 // sumSquares(x) -> number
 Napi::Value SumSquares(const Napi::CallbackInfo& info) {
   Napi::Float32Array x = info[0].As<Napi::Float32Array>();
@@ -260,6 +270,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("gather", Napi::Function::New(env, Gather));
   exports.Set("addN", Napi::Function::New(env, AddN));
   exports.Set("adamw", Napi::Function::New(env, AdamW));
+  exports.Set("adamwInPlace", Napi::Function::New(env, AdamWInPlace));
   exports.Set("sumSquares", Napi::Function::New(env, SumSquares));
   exports.Set("layerNorm", Napi::Function::New(env, LayerNorm));
   exports.Set("layerNormGrad", Napi::Function::New(env, LayerNormGrad));

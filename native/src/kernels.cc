@@ -43,13 +43,21 @@ static void blas_threads(int want) {
 }
 
 // A second thread pays off only on large products: below ~32 MFLOP per sgemm call, waking it
-// costs more than it saves (measured on 2 cores: 1024x32x96 runs faster on one thread).
+// costs more than it saves (measured on 2 cores: 1024x32x96 runs faster on one thread). Except
+// when the call streams a large matrix through few rows (decoding: [4, 512] x [512, 2048]): that is
+// bound by memory bandwidth, which one core cannot saturate (d_model 512 greedy decoding: 300 ms a
+// run on two threads, 400 on one, idle machine).
 constexpr int64_t kParallelFlops = 32LL << 20;
+constexpr int64_t kParallelStreamFloats = 1LL << 18;  // 1 MiB of float32
+
+static bool worth_threads(int64_t m, int64_t n, int64_t k) {
+  return 2 * m * n * k >= kParallelFlops || n * k >= kParallelStreamFloats;
+}
 
 void gemm(bool transA, bool transB, int64_t m, int64_t n, int64_t k, float alpha, const float* A,
           int64_t lda, const float* B, int64_t ldb, float beta, float* C, int64_t ldc) {
   if (m == 0 || n == 0) return;
-  blas_threads(2 * m * n * k < kParallelFlops ? 1 : max_threads());
+  blas_threads(worth_threads(m, n, k) ? max_threads() : 1);
   cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
               m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
 }
@@ -68,13 +76,12 @@ void matmul(const float* a, const float* b, float* c, int64_t batch, int64_t bat
   // [batch*m, k] x [k, n]: one large product instead of `batch` small ones.
   const bool merged = batchB == 1 && !transA && batchA == batch;
   const int64_t rowsTotal = merged ? batch * m : m;
-  const int64_t callFlops = 2 * rowsTotal * n * k;
   const int64_t allFlops = 2 * batch * m * n * k;
   Pool& pool = Pool::get();
   // With our pool (RLHF_NATIVE_THREADS=2) large work is split across it and each sgemm runs on one
   // thread; without it OpenBLAS threads the calls that are large enough.
   const bool split = pool.parts() > 1 && allFlops >= kParallelFlops;
-  blas_threads(pool.parts() > 1 || callFlops < kParallelFlops ? 1 : max_threads());
+  blas_threads(pool.parts() > 1 || !worth_threads(rowsTotal, n, k) ? 1 : max_threads());
 
   // Rows [r0, r1) of op(A) @ op(B) for one matrix pair; row r of op(A) starts at A + r*lda, or at
   // A + r when A is stored transposed.
@@ -605,6 +612,22 @@ void adamw(const float* __restrict p, const float* __restrict m, const float* __
     vOut[i] = vi;
     const float update = (mi * ib1) / (std::sqrt(vi * ib2) + a.eps);
     pOut[i] = p[i] - update * a.lr - p[i] * decay;
+  }
+}
+
+void adamw_inplace(float* __restrict p, float* __restrict m, float* __restrict v,
+                   const float* __restrict g, int64_t n, const AdamWArgs& a) {
+  const float c1 = 1.0f - a.beta1, c2 = 1.0f - a.beta2;
+  const float ib1 = 1.0f / a.bc1, ib2 = 1.0f / a.bc2;
+  const float decay = a.lr * a.weightDecay;
+  for (int64_t i = 0; i < n; ++i) {
+    const float gi = g[i] * a.scale;
+    const float mi = a.beta1 * m[i] + c1 * gi;
+    const float vi = a.beta2 * v[i] + c2 * (gi * gi);
+    m[i] = mi;
+    v[i] = vi;
+    const float update = (mi * ib1) / (std::sqrt(vi * ib2) + a.eps);
+    p[i] = p[i] - update * a.lr - p[i] * decay;
   }
 }
 

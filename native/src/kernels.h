@@ -66,6 +66,10 @@ struct AdamWArgs {
 void adamw(const float* p, const float* m, const float* v, const float* g, float* pOut,
            float* mOut, float* vOut, int64_t n, const AdamWArgs& args);
 
+// The same update in place (p, m and v overwritten; four distinct buffers): half the memory traffic
+// and no new buffers, for parameters whose storage nothing else can see.
+void adamw_inplace(float* p, float* m, float* v, const float* g, int64_t n, const AdamWArgs& args);
+
 // Sum of squares in double precision (global gradient norm).
 double sum_squares(const float* x, int64_t n);
 

@@ -1,5 +1,6 @@
-// The fused native AdamW update (workers/kernels/optim.ts) against the engine's tfjs AdamW
-// (workers/train/adamw.ts): same gradients in, same parameters and moments out, step after step.
+// The fused native AdamW update (workers/kernels/optim.ts) against the tfjs ops of workers/train/adamw.ts
+// (its `fused: false` path): same gradients in, same parameters and moments out, step after step, both
+// out of place and in place, and never writing into an array that something else can see.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tf } from "../../workers/model/tf.ts";
 import "@tensorflow/tfjs-backend-cpu";
@@ -31,7 +32,7 @@ describe(`fused AdamW matches workers/train/adamw.ts${skipReason}`, () => {
     const ref = init.map((t) => tf.variable(tf.clone(t)));
     const ours = init.map((t) => tf.variable(tf.clone(t)));
     const cfg = { beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1, gradClip: 0.5 };
-    const opt = new AdamW(ref.map((variable, i) => ({ name: `p${i}`, variable, decay: decay[i] })), cfg);
+    const opt = new AdamW(ref.map((variable, i) => ({ name: `p${i}`, variable, decay: decay[i] })), cfg, { fused: false });
     const fused: FusedAdamWParam[] = ours.map((variable, i) => ({
       variable,
       m: tf.variable(tf.zerosLike(variable), false),
@@ -57,6 +58,42 @@ describe(`fused AdamW matches workers/train/adamw.ts${skipReason}`, () => {
     }
     const state = fused.map((f) => [f.m, f.v]).flat();
     tf.dispose([...ref, ...ours, ...state, ...init]);
+    opt.dispose();
+  });
+
+  it.skipIf(!load.addon)("updates private parameters in place, with the same result, and never an array that escaped", () => {
+    const cfg = { beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1, gradClip: 0 };
+    const init = tf.randomNormal([20, 30], 0, 1, "float32", 7); // the pool tracks arrays of 256+ elements
+    const ref = tf.variable(tf.clone(init));
+    const opt = new AdamW([{ name: "ref", variable: ref, decay: true }], cfg, { fused: false });
+    const ours = tf.variable(tf.clone(init));
+    const p: FusedAdamWParam = { variable: ours, m: tf.variable(tf.zerosLike(ours), false), v: tf.variable(tf.zerosLike(ours), false), decay: true };
+    const step = (t: number) => {
+      const g = tf.randomNormal([20, 30], 0, 1, "float32", 500 + t);
+      opt.apply({ [ref.name]: g }, 1e-2);
+      expect(fusedAdamWStep([p], [g], { lr: 1e-2, ...cfg, bc1: 1 - cfg.beta1 ** t, bc2: 1 - cfg.beta2 ** t, scale: 1 })).toBe(true);
+      g.dispose();
+    };
+    step(1); // the initial arrays are not the pool's: a new array, which the pool now tracks
+    const id = ours.dataId;
+    step(2);
+    step(3);
+    expect(ours.dataId).toBe(id); // updated where it was
+    expect(maxRelDiff(ours.dataSync() as Float32Array, ref.dataSync() as Float32Array)).toBeLessThan(1e-4);
+    // dataSync handed the array out (as GPT.values() and checkpoints do): it must never change again.
+    const seen = ours.dataSync() as Float32Array;
+    const before = Float32Array.from(seen);
+    step(4);
+    expect(Array.from(seen)).toEqual(Array.from(before));
+    expect(ours.dataId).not.toBe(id);
+    expect(maxRelDiff(ours.dataSync() as Float32Array, ref.dataSync() as Float32Array)).toBeLessThan(1e-4);
+    // A second tensor on the same data (a clone) keeps it from being written too.
+    step(5);
+    const shared = tf.clone(ours);
+    const sharedBefore = Float32Array.from(shared.dataSync());
+    step(6);
+    expect(Array.from(shared.dataSync())).toEqual(Array.from(sharedBefore));
+    tf.dispose([init, ref, ours, p.m, p.v, shared]);
     opt.dispose();
   });
 

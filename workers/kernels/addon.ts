@@ -29,6 +29,10 @@ export interface NativeAddon {
   adamw(p: Float32Array, m: Float32Array, v: Float32Array, g: Float32Array, pOut: Float32Array,
     mOut: Float32Array, vOut: Float32Array, lr: number, beta1: number, beta2: number, eps: number,
     biasCorrection1: number, biasCorrection2: number, weightDecay: number, scale: number): void;
+  /** The same update in place: p, m and v are overwritten. */
+  adamwInPlace(p: Float32Array, m: Float32Array, v: Float32Array, g: Float32Array, lr: number, beta1: number,
+    beta2: number, eps: number, biasCorrection1: number, biasCorrection2: number, weightDecay: number,
+    scale: number): void;
   /** Sum of squares, accumulated in double precision. */
   sumSquares(x: Float32Array): number;
   layerNorm(x: Float32Array, g: Float32Array, b: Float32Array, y: Float32Array, mean: Float32Array,

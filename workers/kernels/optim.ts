@@ -8,6 +8,7 @@
 import * as tf from "@tensorflow/tfjs-core";
 import type { DataId } from "@tensorflow/tfjs-core";
 import { nativeAddon } from "./index.ts";
+import { alloc, isPrivate } from "./pool.ts";
 
 export interface FusedAdamWParam {
   variable: tf.Variable;
@@ -29,6 +30,16 @@ export interface FusedAdamWOptions {
   bc2: number;
   /** Gradient scale from clipping (1 = none). */
   scale: number;
+}
+
+/**
+ * Whether a variable's array may be overwritten in place: the cpu backend holds it for this tensor alone
+ * (refCount 1: no clone, reshape or other tensor shares it) and the kernel pool knows it never escaped
+ * (dataSync/data hand the backend's own array out; GPT.values() and checkpoints read them so).
+ */
+function exclusive(t: tf.Tensor, values: Float32Array): boolean {
+  const backend = tf.backend() as unknown as { data: { get(id: DataId): { refCount?: number } | undefined } };
+  return backend.data.get(t.dataId)?.refCount === 1 && isPrivate(values);
 }
 
 function cpuValues(t: tf.Tensor): Float32Array | null {
@@ -68,14 +79,22 @@ export function fusedAdamWStep(params: FusedAdamWParam[], grads: (tf.Tensor | un
     if (values.some((x) => !x || x.length !== p.variable.size)) return false;
     work.push({ p, values: values as Float32Array[], shape: p.variable.shape });
   }
+  const inPlace = typeof addon.adamwInPlace === "function";
   tf.tidy(() => {
     for (const { p, values, shape } of work) {
       const [pv, mv, vv, gv] = values;
-      const pOut = new Float32Array(pv.length);
-      const mOut = new Float32Array(pv.length);
-      const vOut = new Float32Array(pv.length);
-      addon.adamw(pv, mv, vv, gv, pOut, mOut, vOut, o.lr, o.beta1, o.beta2, o.eps, o.bc1, o.bc2,
-        p.decay ? o.weightDecay : 0, o.scale);
+      const decay = p.decay ? o.weightDecay : 0;
+      if (inPlace && exclusive(p.variable, pv) && exclusive(p.m, mv) && exclusive(p.v, vv)) {
+        // Nothing else can see these arrays: update them where they are.
+        addon.adamwInPlace(pv, mv, vv, gv, o.lr, o.beta1, o.beta2, o.eps, o.bc1, o.bc2, decay, o.scale);
+        continue;
+      }
+      // New arrays from the kernel pool, which tracks where they go: the next step can usually update
+      // them in place.
+      const pOut = alloc(pv.length);
+      const mOut = alloc(pv.length);
+      const vOut = alloc(pv.length);
+      addon.adamw(pv, mv, vv, gv, pOut, mOut, vOut, o.lr, o.beta1, o.beta2, o.eps, o.bc1, o.bc2, decay, o.scale);
       p.m.assign(tf.tensor(mOut, shape, "float32"));
       p.v.assign(tf.tensor(vOut, shape, "float32"));
       p.variable.assign(tf.tensor(pOut, shape, "float32"));

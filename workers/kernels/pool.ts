@@ -47,6 +47,15 @@ export function alloc(n: number): Float32Array {
   return new Float32Array(n);
 }
 
+/**
+ * Whether nothing outside the tensor holding it can see this array: it came from alloc() and never
+ * escaped (read out, aliased or viewed). Its holder may then be updated in place (the fused AdamW).
+ * Always false while the pool is off: without its hooks nobody tracks where arrays go.
+ */
+export function isPrivate(values: Float32Array): boolean {
+  return patched !== null && owned.get(values.buffer) === values && !escaped.has(values.buffer);
+}
+
 function markEscaped(values: unknown): void {
   if (ArrayBuffer.isView(values) && owned.has(values.buffer)) escaped.add(values.buffer);
 }

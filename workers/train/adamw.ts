@@ -31,9 +31,13 @@ export class AdamW {
   private m: tf.Variable[];
   private v: tf.Variable[];
 
-  constructor(params: OptimParam[], cfg: AdamWConfig) {
+  /** false: always the tfjs ops below, never the fused native update (tests compare the two). */
+  private readonly fused: boolean;
+
+  constructor(params: OptimParam[], cfg: AdamWConfig, options: { fused?: boolean } = {}) {
     this.params = params;
     this.cfg = cfg;
+    this.fused = options.fused ?? true;
     this.m = params.map((p) => tf.variable(tf.zerosLike(p.variable), false));
     this.v = params.map((p) => tf.variable(tf.zerosLike(p.variable), false));
   }
@@ -49,7 +53,7 @@ export class AdamW {
     const bc2 = 1 - b2 ** this.t;
     // Fused native update (one pass per parameter) where the cpu backend has it; tfjs ops otherwise.
     const list = this.params.map((p) => grads[p.variable.name]);
-    const fusedNorm = globalGradNorm(list.filter((g): g is tf.Tensor => Boolean(g)));
+    const fusedNorm = this.fused ? globalGradNorm(list.filter((g): g is tf.Tensor => Boolean(g))) : null;
     if (fusedNorm !== null) {
       const scale = gradClip > 0 && fusedNorm > gradClip ? gradClip / (fusedNorm + 1e-6) : 1;
       const params = this.params.map((p, i) => ({ variable: p.variable, m: this.m[i], v: this.v[i], decay: p.decay }));
