@@ -1,13 +1,12 @@
 // Micro-benchmark of the native cpu kernels: npx tsx bench/kernels.ts [--d 512]
-// Prints JSON lines: the pure-JS cpu kernel vs the native one per op, and the fused LayerNorm,
-// GELU and AdamW of workers/kernels against the tfjs compositions the engine uses today
-// (workers/model/ops.ts, workers/train/adamw.ts). Times are the best of several runs, in ms.
+// Prints JSON lines: the pure-JS cpu kernel vs the native one per op, and the fused ops of
+// workers/kernels (LayerNorm, GELU, linear, self-attention, token log-probs, AdamW) against the tfjs
+// compositions they replace (fused.composed, AdamW's tfjs path). Times are the best of several runs, in ms.
 import { tf } from "../workers/model/tf.ts";
 import "@tensorflow/tfjs-backend-cpu";
 import { installNativeKernels, uninstallNativeKernels } from "../workers/kernels/index.ts";
 import * as fused from "../workers/kernels/fused.ts";
 import { fusedAdamWStep, globalGradNorm } from "../workers/kernels/optim.ts";
-import * as ops from "../workers/model/ops.ts";
 import { AdamW } from "../workers/train/adamw.ts";
 
 const argv = process.argv.slice(2);
@@ -54,17 +53,30 @@ for (const [name, f] of cases) {
   console.log(JSON.stringify({ bench: "kernel", op: name, pure_ms: pure, native_ms: native, speedup: Number((pure / native).toFixed(1)) }));
 }
 
-// Fused ops (native kernels installed for both sides): forward + backward.
+// Fused ops against the compositions of tfjs ops they replace (native kernels installed for both
+// sides): forward + backward.
+const { composed } = fused;
 const g = tf.ones([d]) as tf.Tensor1D;
 const b = tf.zeros([d]) as tf.Tensor1D;
+const wq = tf.randomNormal([d, 3 * d], 0, 0.02) as tf.Tensor2D;
+const bq = tf.zeros([3 * d]) as tf.Tensor1D;
+const qkv = tf.randomNormal([B, T, 3 * d]) as tf.Tensor3D;
+const logits = tf.randomNormal([B, T, 1024]) as tf.Tensor3D;
+const targets = tf.randomUniform([B, T], 0, 1024, "int32") as tf.Tensor2D;
 const fwdBwd = (f: (t: tf.Tensor) => tf.Tensor, input: tf.Tensor) => run(() => tf.grads((t: tf.Tensor) => tf.sum(f(t)))([input]));
+const linearFwdBwd = (f: typeof fused.linear) =>
+  run(() => tf.grads((t: tf.Tensor, ww: tf.Tensor, bb: tf.Tensor) => tf.sum(f(t, ww as tf.Tensor2D, bb as tf.Tensor1D)))([x, wq, bq]));
 const fusedCases: [string, () => void, () => void][] = [
-  [`layerNorm [${B},${T},${d}] fwd+bwd`, fwdBwd((t) => ops.layerNorm(t, g, b, 1e-5), x), fwdBwd((t) => fused.layerNorm(t, g, b, 1e-5), x)],
-  [`gelu [${B},${T},${4 * d}] fwd+bwd`, fwdBwd(ops.gelu, h), fwdBwd(fused.gelu, h)],
+  [`layerNorm [${B},${T},${d}] fwd+bwd`, fwdBwd((t) => composed.layerNorm(t, g, b, 1e-5), x), fwdBwd((t) => fused.layerNorm(t, g, b, 1e-5), x)],
+  [`gelu [${B},${T},${4 * d}] fwd+bwd`, fwdBwd(composed.gelu, h), fwdBwd(fused.gelu, h)],
+  // Gradients of the input, the weights and the bias, as in training.
+  [`linear [${B},${T},${d}]x[${d},${3 * d}]+bias fwd+bwd`, linearFwdBwd(composed.linear), linearFwdBwd(fused.linear)],
+  [`selfAttention [${B},${T},${3 * d}] 8 heads fwd+bwd`, fwdBwd((t) => composed.selfAttention(t as tf.Tensor3D, { nHead: 8 }).y, qkv), fwdBwd((t) => fused.selfAttention(t as tf.Tensor3D, { nHead: 8 }).y, qkv)],
+  [`tokenLogprobs [${B},${T},1024] fwd+bwd`, fwdBwd((t) => composed.tokenLogprobs(t as tf.Tensor3D, targets), logits), fwdBwd((t) => fused.tokenLogprobs(t as tf.Tensor3D, targets), logits)],
 ];
-for (const [name, composed, native] of fusedCases) {
-  const a = best(composed);
-  const c = best(native);
+for (const [name, composedRun, nativeRun] of fusedCases) {
+  const a = best(composedRun);
+  const c = best(nativeRun);
   console.log(JSON.stringify({ bench: "fused", op: name, tfjs_ops_ms: a, fused_ms: c, speedup: Number((a / c).toFixed(1)) }));
 }
 
@@ -72,7 +84,7 @@ for (const [name, composed, native] of fusedCases) {
 const shapes = Array.from({ length: 4 }, () => [[d, 3 * d], [d, d], [d, 4 * d], [4 * d, d]]).flat();
 const vars = shapes.map((s) => tf.variable(tf.randomNormal(s)));
 const grads = shapes.map((s) => tf.randomNormal(s));
-const opt = new AdamW(vars.map((variable, i) => ({ name: `p${i}`, variable, decay: true })), { beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1, gradClip: 1 });
+const opt = new AdamW(vars.map((variable, i) => ({ name: `p${i}`, variable, decay: true })), { beta1: 0.9, beta2: 0.95, eps: 1e-8, weightDecay: 0.1, gradClip: 1 }, { fused: false });
 const byName: Record<string, tf.Tensor> = {};
 vars.forEach((v, i) => (byName[v.name] = grads[i]));
 const params = vars.map((variable) => ({ variable, m: tf.variable(tf.zerosLike(variable), false), v: tf.variable(tf.zerosLike(variable), false), decay: true }));
