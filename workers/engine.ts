@@ -59,25 +59,42 @@ export interface GenerateTextOptions {
   onToken?: (textSoFar: string) => boolean | void | Promise<boolean | void>;
 }
 
+/** A model loaded once that answers prompts one at a time (dispose() when done). */
+export interface TextGenerator {
+  generate(o: Omit<GenerateTextOptions, "modelDir" | "log">): Promise<string>;
+  dispose(): void;
+}
+
+/** Load a model directory to answer many prompts with the chat template (one load, many answers). */
+export async function openGenerator(modelDir: string, log?: (l: string) => void): Promise<TextGenerator> {
+  await initBackend({ log });
+  const { model, tokenizer } = await loadModel(modelDir, { head: "lm", trainable: false });
+  return {
+    async generate(o) {
+      const ids = await encodePrompt(tokenizer, asMessages(o.prompt));
+      const out = await generate(model, [ids], {
+        maxNewTokens: o.maxNewTokens,
+        temperature: o.temperature,
+        topK: o.topK,
+        topP: o.topP,
+        seed: o.seed ?? 0,
+        eosId: tokenizer.eosId,
+        padId: tokenizer.padId,
+        bannedIds: tokenizer.specialIds.filter((id) => id !== tokenizer.eosId),
+        onToken: o.onToken ? async (tokens) => o.onToken!(await tokenizer.decode(tokens[0], true)) : undefined,
+      });
+      return await tokenizer.decode(out.tokens[0], true);
+    },
+    dispose: () => model.dispose(),
+  };
+}
+
 /** Load a model directory and answer one prompt with the chat template (loads the model each call). */
 export async function generateText(o: GenerateTextOptions): Promise<string> {
-  await initBackend({ log: o.log });
-  const { model, tokenizer } = await loadModel(o.modelDir, { head: "lm", trainable: false });
+  const generator = await openGenerator(o.modelDir, o.log);
   try {
-    const ids = await encodePrompt(tokenizer, asMessages(o.prompt));
-    const out = await generate(model, [ids], {
-      maxNewTokens: o.maxNewTokens,
-      temperature: o.temperature,
-      topK: o.topK,
-      topP: o.topP,
-      seed: o.seed ?? 0,
-      eosId: tokenizer.eosId,
-      padId: tokenizer.padId,
-      bannedIds: tokenizer.specialIds.filter((id) => id !== tokenizer.eosId),
-      onToken: o.onToken ? async (tokens) => o.onToken!(await tokenizer.decode(tokens[0], true)) : undefined,
-    });
-    return await tokenizer.decode(out.tokens[0], true);
+    return await generator.generate(o);
   } finally {
-    model.dispose();
+    generator.dispose();
   }
 }

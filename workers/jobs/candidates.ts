@@ -4,7 +4,7 @@
 import crypto from "node:crypto";
 import { db } from "../../lib/db.ts";
 import type { TCandidatesJob, TCandidatesJobResult } from "../../lib/schemas/training.ts";
-import { generateClean as generateText, versionDir } from "./generate.ts";
+import { versionDir, withGenerators } from "./generate.ts";
 
 /**
  * The sampling seed of answer `i` to a prompt: the first 32 bits of SHA-256 over the prompt's content
@@ -40,31 +40,33 @@ export async function runCandidatesJob(job: TCandidatesJob): Promise<TCandidates
   const k = Math.max(2, project.responsesPerTask);
   let tasks = 0;
   let responses = 0;
-  for (const p of prompts) {
-    const texts: { text: string; versionId: string }[] = [];
-    for (let i = 0; i < k; i++) {
-      const v = i % versionIds.length;
-      const messages = Array.isArray(p.messages) && p.messages.length ? (p.messages as { role: "user"; content: string }[]) : null;
-      const text = await generateText({ modelDir: dirs[v], prompt: messages ?? p.text, maxNewTokens: 64, temperature: 1, seed: answerSeed(p, i), log: () => {} });
-      texts.push({ text: text.trim() || "(empty answer)", versionId: versionIds[v] });
-    }
-    await db.$transaction(async (tx) => {
-      const created = [];
-      for (const t of texts) {
-        created.push(await tx.response.create({ data: { promptId: p.id, text: t.text, source: "MODEL", modelVersionId: t.versionId }, select: { id: true } }));
+  return withGenerators(async (answer) => {
+    for (const p of prompts) {
+      const texts: { text: string; versionId: string }[] = [];
+      for (let i = 0; i < k; i++) {
+        const v = i % versionIds.length;
+        const messages = Array.isArray(p.messages) && p.messages.length ? (p.messages as { role: "user"; content: string }[]) : null;
+        const text = await answer(dirs[v], { prompt: messages ?? p.text, maxNewTokens: 64, temperature: 1, seed: answerSeed(p, i) });
+        texts.push({ text: text.trim() || "(empty answer)", versionId: versionIds[v] });
       }
-      await tx.task.create({
-        data: {
-          projectId: job.projectId,
-          promptId: p.id,
-          kind: "RANKING",
-          labelsNeeded: project.labelsPerItem,
-          responses: { create: created.map((r, position) => ({ responseId: r.id, position })) },
-        },
+      await db.$transaction(async (tx) => {
+        const created = [];
+        for (const t of texts) {
+          created.push(await tx.response.create({ data: { promptId: p.id, text: t.text, source: "MODEL", modelVersionId: t.versionId }, select: { id: true } }));
+        }
+        await tx.task.create({
+          data: {
+            projectId: job.projectId,
+            promptId: p.id,
+            kind: "RANKING",
+            labelsNeeded: project.labelsPerItem,
+            responses: { create: created.map((r, position) => ({ responseId: r.id, position })) },
+          },
+        });
       });
-    });
-    tasks += 1;
-    responses += texts.length;
-  }
-  return { tasks, responses };
+      tasks += 1;
+      responses += texts.length;
+    }
+    return { tasks, responses };
+  });
 }

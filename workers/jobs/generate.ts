@@ -9,7 +9,7 @@ import { db } from "../../lib/db.ts";
 import { env } from "../../lib/env.ts";
 import type { TGenerateJobResult } from "../../lib/schemas/training.ts";
 import { NOTIFY_PAYLOAD_LIMIT, stopChannel, type TGenerateStreamJob, type TStreamNotice } from "../../lib/server/models/generate-stream-protocol.ts";
-import { generateText } from "../engine.ts";
+import { generateText, openGenerator, type TextGenerator } from "../engine.ts";
 import { artifactsDir } from "./data.ts";
 
 /** Text PostgreSQL can store: no NUL characters (an untrained byte-level model can emit them), trimmed. */
@@ -20,6 +20,23 @@ export function cleanText(text: string): string {
 /** Generation with the engine, cleaned for storage. */
 export async function generateClean(o: Parameters<typeof generateText>[0]): Promise<string> {
   return cleanText(await generateText(o));
+}
+
+/**
+ * Runs `use` with one loaded generator per model directory (each loaded on first use, all disposed
+ * after): jobs that write many answers load each model once, not once per answer.
+ */
+export async function withGenerators<T>(use: (answer: (modelDir: string, o: Parameters<TextGenerator["generate"]>[0]) => Promise<string>) => Promise<T>): Promise<T> {
+  const open = new Map<string, Promise<TextGenerator>>();
+  try {
+    return await use(async (modelDir, o) => {
+      let g = open.get(modelDir);
+      if (!g) open.set(modelDir, (g = openGenerator(modelDir)));
+      return cleanText(await (await g).generate(o));
+    });
+  } finally {
+    for (const g of open.values()) await g.then((x) => x.dispose(), () => {});
+  }
 }
 
 export async function versionDir(versionId: string): Promise<string> {
@@ -38,11 +55,14 @@ export async function runGenerateJob(job: TGenerateStreamJob, options: GenerateJ
   const modelDir = await versionDir(job.versionId);
   const sampling = { modelDir, maxNewTokens: job.maxTokens ?? 64, temperature: job.temperature ?? 0.8, topK: job.topK, topP: job.topP, log: () => {} };
   if (job.channel) return { completions: [await streamOne(job.channel, { ...sampling, prompt: job.messages ?? job.prompts[0], seed: job.seed ?? 0 }, options)] };
-  const completions: string[] = [];
-  for (const [i, prompt] of job.prompts.entries()) {
-    completions.push(await generateClean({ ...sampling, prompt, seed: (job.seed ?? 0) + i }));
-  }
-  return { completions };
+  const { maxNewTokens, temperature, topK, topP } = sampling;
+  return withGenerators(async (answer) => {
+    const completions: string[] = [];
+    for (const [i, prompt] of job.prompts.entries()) {
+      completions.push(await answer(modelDir, { maxNewTokens, temperature, topK, topP, prompt, seed: (job.seed ?? 0) + i }));
+    }
+    return { completions };
+  });
 }
 
 /** One answer, its text so far NOTIFYed on `channel` at most every `streamIntervalMs`, then {done}. */

@@ -8,7 +8,7 @@ import { db } from "../../lib/db.ts";
 import type { ModelKind, Prisma } from "../../lib/generated/prisma/client.ts";
 import { STAGE_MODEL_KIND, type TRunConfig, type TStageName } from "../../lib/schemas/training.ts";
 import { DataError, STAGES } from "../engine.ts";
-import { generateClean as generateText } from "./generate.ts";
+import { withGenerators } from "./generate.ts";
 import { artifactsDir, readSnapshotData, stageRecords, type TSnapshotRows } from "./data.ts";
 
 export type TTrainingOutcome = "succeeded" | "failed" | "cancelled" | "interrupted";
@@ -274,10 +274,12 @@ export async function runTrainingJob(runId: string, options: TrainingJobOptions 
 async function evaluateVersion(versionId: string, modelDir: string, snapshot: TSnapshotRows | null) {
   const rows = snapshot?.prompts ?? [];
   const chosen = [...rows.filter((p) => p.split === "eval"), ...rows.filter((p) => p.split !== "eval")].slice(0, 3);
-  const samples: { prompt: string; completion: string }[] = [];
-  for (const p of chosen) {
-    const completion = await generateText({ modelDir, prompt: p.messages?.length ? p.messages : p.prompt, maxNewTokens: 32, temperature: 0.7, seed: 1, log: () => {} });
-    samples.push({ prompt: p.prompt, completion });
-  }
+  const samples = await withGenerators(async (answer) => {
+    const out: { prompt: string; completion: string }[] = [];
+    for (const p of chosen) {
+      out.push({ prompt: p.prompt, completion: await answer(modelDir, { prompt: p.messages?.length ? p.messages : p.prompt, maxNewTokens: 32, temperature: 0.7, seed: 1 }) });
+    }
+    return out;
+  });
   await db.modelVersion.update({ where: { id: versionId }, data: { evaluation: { samples } as Prisma.InputJsonValue } });
 }
