@@ -276,4 +276,22 @@ describe("checkpoints", () => {
     got.dispose();
     model.dispose();
   });
+  it("a clone is independent: training the original (AdamW may update in place) leaves the clone's weights alone", async () => {
+    const m = GPT.create(tinyConfig(16, { nEmbd: 32, nHead: 2 }), "lm", new Rng(3));
+    const copy = await m.clone();
+    const before = await copy.values();
+    const x = tf.tensor2d([[1, 2, 3, 4, 5, 6, 7, 8]], [1, 8], "int32");
+    const y = tf.tensor2d([[2, 3, 4, 5, 6, 7, 8, 9]], [1, 8], "int32");
+    const mask = tf.ones([1, 8]) as tf.Tensor2D;
+    const opt = makeOptimizer(m, COMMON_DEFAULTS);
+    for (let i = 0; i < 4; i++) optimizerStep(opt, 1e-2, () => tf.tidy(() => maskedCrossEntropy(m.logits(x), y, mask)));
+    const after = await copy.values();
+    const trained = await m.values();
+    for (const k of Object.keys(before)) expect(Array.from(after[k])).toEqual(Array.from(before[k]));
+    expect(Array.from(trained["h.0.attn.c_attn.weight"])).not.toEqual(Array.from(before["h.0.attn.c_attn.weight"]));
+    opt.dispose();
+    tf.dispose([x, y, mask]);
+    m.dispose();
+    copy.dispose();
+  });
 });

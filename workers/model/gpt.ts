@@ -133,10 +133,13 @@ export class GPT {
     return new GPT(config, head, params);
   }
 
-  /** Values of every parameter (copies), GPT-2 names. */
+  /**
+   * Values of every parameter (copies), GPT-2 names. Copies for real: the cpu backend's data() hands out
+   * the variable's own array, and a clone() built on it would share memory with this model.
+   */
   async values(): Promise<Record<string, Float32Array>> {
     const out: Record<string, Float32Array> = {};
-    for (const s of this.specs) out[s.name] = (await this.params[s.name].data()) as Float32Array;
+    for (const s of this.specs) out[s.name] = Float32Array.from((await this.params[s.name].data()) as Float32Array);
     return out;
   }
 
