@@ -15,6 +15,9 @@ const ZEnv = z.object({
   LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(5),
   LOGIN_WINDOW_MINUTES: z.coerce.number().positive().default(15),
   IMPORT_MAX_BYTES: z.coerce.number().int().positive().optional(),
+  // Each streaming playground answer holds a PostgreSQL connection here (LISTEN) and one in the worker.
+  PLAYGROUND_MAX_STREAMS: z.coerce.number().int().positive().default(16),
+  PLAYGROUND_MAX_STREAMS_PER_USER: z.coerce.number().int().positive().default(2),
 });
 export type TEnv = z.infer<typeof ZEnv>;
 

@@ -135,4 +135,24 @@ describe("playground streaming", () => {
     expect((await post(users.reviewer.token, { messages: [{ role: "assistant", content: "hi" }] })).status).toBe(422);
     expect((await post(users.reviewer.token, { messages: [{ role: "user", content: "hi" }], topP: 0 })).status).toBe(422);
   });
+  it("a person may have two answers streaming at once (PLAYGROUND_MAX_STREAMS_PER_USER); the third is 429 until one ends", async () => {
+    const body = { messages: [{ role: "user", content: "Say green" }], maxTokens: 8 };
+    const first = await post(users.reviewer.token, body);
+    const second = await post(users.reviewer.token, body);
+    expect([first.status, second.status]).toEqual([200, 200]);
+    const third = await post(users.reviewer.token, body);
+    expect(third.status).toBe(429);
+    expect((await third.json()).error).toMatch(/2 answers streaming.*PLAYGROUND_MAX_STREAMS_PER_USER/);
+    // Someone else is not held up by it.
+    const other = await post(users.admin.token, body);
+    expect(other.status).toBe(200);
+    // Stop one: the slot is free again.
+    await first.body!.cancel();
+    const again = await post(users.reviewer.token, body);
+    expect(again.status).toBe(200);
+    await Promise.all([second, other, again].map((r) => r.body!.cancel()));
+    const boss = await getQueue();
+    // Their jobs were cancelled with the streams: no later test's worker picks one up.
+    expect(await boss.fetch(JOB.generate)).toEqual([]);
+  });
 });

@@ -9,13 +9,50 @@ import { enqueueJob, getQueue } from "@/lib/server/runs/job-queue";
 import { requireModelAccess } from "@/lib/server/models/get-model";
 import { stopChannel, streamChannel, type TGenerateStreamJob, type TGenerateStreamRequest, type TStreamEvent, type TStreamNotice } from "@/lib/server/models/generate-stream-protocol";
 
+/** Streams open in this web process: in all, and per user (each holds a database connection). */
+const open = { total: 0, byUser: new Map<string, number>() };
+
+/**
+ * Takes a stream slot for the user, or refuses with 429 naming the limit; the returned function gives
+ * the slot back (once, however often it is called).
+ */
+function takeStreamSlot(userId: string, limits: { total: number; perUser: number }): () => void {
+  const mine = open.byUser.get(userId) ?? 0;
+  if (mine >= limits.perUser) {
+    throw new AppError("RATE_LIMITED", `You already have ${mine} answer${mine === 1 ? "" : "s"} streaming, the most one person may have at once (PLAYGROUND_MAX_STREAMS_PER_USER); stop one or wait for it to finish`);
+  }
+  if (open.total >= limits.total) {
+    throw new AppError("RATE_LIMITED", `The playground is busy: ${open.total} answers are streaming, the most at once (PLAYGROUND_MAX_STREAMS); try again when one finishes`);
+  }
+  open.total += 1;
+  open.byUser.set(userId, mine + 1);
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    open.total -= 1;
+    const left = (open.byUser.get(userId) ?? 1) - 1;
+    if (left > 0) open.byUser.set(userId, left);
+    else open.byUser.delete(userId);
+  };
+}
+
 /**
  * Answers a conversation with a version, streamed: a Server-Sent Events response of `token` events
  * (the answer so far), then one `done` (or `error`). The worker sends the text on a PostgreSQL channel
  * (LISTENed here before the job is sent); the job's state is polled too, so a lost notice or a dead
  * worker still ends the stream. Closing the response (the page's Stop) stops the worker's generation.
  */
-export async function generateStream(options: { user: TSessionUser; versionId: string; request: TGenerateStreamRequest; signal?: AbortSignal; timeoutMs?: number; pollMs?: number }): Promise<Response> {
+export async function generateStream(options: {
+  user: TSessionUser;
+  versionId: string;
+  request: TGenerateStreamRequest;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  pollMs?: number;
+  /** Streams open at once in this process, in all and per user (default: PLAYGROUND_MAX_STREAMS[_PER_USER]). */
+  limits?: { total: number; perUser: number };
+}): Promise<Response> {
   const v = await requireModelAccess(options.user, options.versionId, "review");
   if (v.kind === "RM") throw new AppError("INVALID_INPUT", "A reward model does not generate text");
   if (!v.artifactPath) throw new AppError("CONFLICT", "The version has no model files");
@@ -23,15 +60,17 @@ export async function generateStream(options: { user: TSessionUser; versionId: s
   const channel = streamChannel(crypto.randomUUID());
   const boss = await getQueue();
 
+  const release = takeStreamSlot(options.user.id, options.limits ?? { total: env().PLAYGROUND_MAX_STREAMS, perUser: env().PLAYGROUND_MAX_STREAMS_PER_USER });
   const client = new pg.Client({ connectionString: env().DATABASE_URL });
-  await client.connect();
   let jobId: string;
   try {
+    await client.connect();
     await client.query(`LISTEN ${channel}`);
     const lastUser = r.messages[r.messages.length - 1].content;
     const job: TGenerateStreamJob = { versionId: v.id, prompts: [lastUser], messages: r.messages, channel, maxTokens: r.maxTokens, temperature: r.temperature, topK: r.topK, topP: r.topP, seed: r.seed };
     jobId = await enqueueJob(JOB.generate, job);
   } catch (err) {
+    release();
     await client.end().catch(() => {});
     throw err;
   }
@@ -52,6 +91,7 @@ export async function generateStream(options: { user: TSessionUser; versionId: s
       finish = async (stop: boolean) => {
         if (closed) return;
         closed = true;
+        release();
         timers.forEach(clearInterval);
         timers = [];
         if (stop) {
