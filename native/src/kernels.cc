@@ -598,37 +598,42 @@ void add_n(const float* const* xs, int n, float* __restrict out, int64_t len) {
   }
 }
 
+namespace {
+
+// One AdamW update of one element: returns the new parameter, updates m and v (see kernels.h).
+struct AdamWStep {
+  explicit AdamWStep(const AdamWArgs& a)
+      : a(a), c1(1.0f - a.beta1), c2(1.0f - a.beta2), ib1(1.0f / a.bc1), ib2(1.0f / a.bc2),
+        decay(a.lr * a.weightDecay) {}
+  inline float operator()(float p, float g, float& m, float& v) const {
+    const float gi = g * a.scale;
+    m = a.beta1 * m + c1 * gi;
+    v = a.beta2 * v + c2 * (gi * gi);
+    const float update = (m * ib1) / (std::sqrt(v * ib2) + a.eps);
+    return p - update * a.lr - p * decay;
+  }
+  const AdamWArgs& a;
+  const float c1, c2, ib1, ib2, decay;
+};
+
+}  // namespace
+
 void adamw(const float* __restrict p, const float* __restrict m, const float* __restrict v,
            const float* __restrict g, float* __restrict pOut, float* __restrict mOut,
            float* __restrict vOut, int64_t n, const AdamWArgs& a) {
-  const float c1 = 1.0f - a.beta1, c2 = 1.0f - a.beta2;
-  const float ib1 = 1.0f / a.bc1, ib2 = 1.0f / a.bc2;
-  const float decay = a.lr * a.weightDecay;
+  const AdamWStep step(a);
   for (int64_t i = 0; i < n; ++i) {
-    const float gi = g[i] * a.scale;
-    const float mi = a.beta1 * m[i] + c1 * gi;
-    const float vi = a.beta2 * v[i] + c2 * (gi * gi);
+    float mi = m[i], vi = v[i];
+    pOut[i] = step(p[i], g[i], mi, vi);
     mOut[i] = mi;
     vOut[i] = vi;
-    const float update = (mi * ib1) / (std::sqrt(vi * ib2) + a.eps);
-    pOut[i] = p[i] - update * a.lr - p[i] * decay;
   }
 }
 
 void adamw_inplace(float* __restrict p, float* __restrict m, float* __restrict v,
                    const float* __restrict g, int64_t n, const AdamWArgs& a) {
-  const float c1 = 1.0f - a.beta1, c2 = 1.0f - a.beta2;
-  const float ib1 = 1.0f / a.bc1, ib2 = 1.0f / a.bc2;
-  const float decay = a.lr * a.weightDecay;
-  for (int64_t i = 0; i < n; ++i) {
-    const float gi = g[i] * a.scale;
-    const float mi = a.beta1 * m[i] + c1 * gi;
-    const float vi = a.beta2 * v[i] + c2 * (gi * gi);
-    m[i] = mi;
-    v[i] = vi;
-    const float update = (mi * ib1) / (std::sqrt(vi * ib2) + a.eps);
-    p[i] = p[i] - update * a.lr - p[i] * decay;
-  }
+  const AdamWStep step(a);
+  for (int64_t i = 0; i < n; ++i) p[i] = step(p[i], g[i], m[i], v[i]);
 }
 
 double sum_squares(const float* x, int64_t n) {
