@@ -9,7 +9,7 @@ import { Rng } from "../model/rng.ts";
 import type { GPT } from "../model/gpt.ts";
 import type { Tokenizer } from "../tokenizer/index.ts";
 import { encodeCompletion, encodePrompt } from "../tokenizer/chat.ts";
-import { tokenLogprobs } from "../train/losses.ts";
+import { packResponses, responseLogprobs } from "../train/responses.ts";
 
 export interface SampleOptions {
   /** Answers per prompt. */
@@ -68,37 +68,13 @@ export async function sampleAnswers(modelDir: string, prompts: string[], o: Samp
 }
 
 /** Summed log-probabilities (logits / temperature) of each response given its prompt: [N]. */
-async function responseLogprobs(model: GPT, tokenizer: Tokenizer, prompts: number[][], responses: number[][], temperature: number): Promise<number[]> {
+async function sequenceLogprobs(model: GPT, tokenizer: Tokenizer, prompts: number[][], responses: number[][], temperature: number): Promise<number[]> {
   const out: number[] = [];
   const idx = prompts.map((_, i) => i);
   for (const part of chunks(idx, 32)) {
-    const B = part.length;
-    const Tp = Math.max(...part.map((i) => prompts[i].length));
-    const R = Math.max(1, ...part.map((i) => responses[i].length));
-    const S = Tp + R;
-    const ids = new Int32Array(B * S).fill(tokenizer.padId);
-    const mask = new Int32Array(B * S);
-    const pos = new Int32Array(B * S);
-    const respMask = new Float32Array(B * R);
-    part.forEach((i, b) => {
-      const p = prompts[i];
-      const r = responses[i];
-      const pads = Tp - p.length;
-      ids.set(p, b * S + pads);
-      ids.set(r, b * S + Tp);
-      for (let j = 0; j < S; j++) {
-        const real = j >= pads && j < Tp + r.length;
-        mask[b * S + j] = real ? 1 : 0;
-        pos[b * S + j] = real ? j - pads : 0;
-      }
-      for (let t = 0; t < r.length; t++) respMask[b * R + t] = 1;
-    });
+    const { B, Tp, R, S, ids, mask, pos, respMask } = packResponses(part.map((i) => prompts[i]), part.map((i) => responses[i]), tokenizer.padId);
     const sums = tf.tidy(() => {
-      const idsT = tf.tensor2d(ids, [B, S], "int32");
-      const logits = model.logits(idsT, { attentionMask: tf.tensor2d(mask, [B, S], "int32"), positions: tf.tensor2d(pos, [B, S], "int32") });
-      const V = logits.shape[2];
-      const resp = tf.div(tf.slice(logits, [0, Tp - 1, 0], [B, R, V]), temperature + 1e-7) as tf.Tensor3D;
-      const lp = tokenLogprobs(resp, tf.slice(idsT, [0, Tp], [B, R]) as tf.Tensor2D);
+      const lp = responseLogprobs(model, tf.tensor2d(ids, [B, S], "int32"), tf.tensor2d(mask, [B, S], "int32"), tf.tensor2d(pos, [B, S], "int32"), Tp, R, temperature);
       return tf.sum(tf.mul(lp, tf.tensor2d(respMask, [B, R])), 1);
     });
     out.push(...((await sums.array()) as number[]));
@@ -126,7 +102,7 @@ export async function klToReference(policyDir: string, referenceDir: string, pro
     const { model, tokenizer } = await open(dir, "lm");
     try {
       const enc = await Promise.all(flatPrompts.map((p) => encodePrompt(tokenizer, [{ role: "user", content: p }])));
-      return await responseLogprobs(model, tokenizer, enc, flatTokens, temperature);
+      return await sequenceLogprobs(model, tokenizer, enc, flatTokens, temperature);
     } finally {
       model.dispose();
     }

@@ -12,7 +12,8 @@ import type { GPT } from "../model/gpt.ts";
 import { generate } from "../model/generate.ts";
 import { normalizeRecords } from "../data/index.ts";
 import { encodePrompt } from "../tokenizer/chat.ts";
-import { gae, ppoPolicyLoss, ppoValueLoss, tokenLogprobs, whiten } from "./losses.ts";
+import { gae, ppoPolicyLoss, ppoValueLoss, whiten } from "./losses.ts";
+import { packResponses, responseLogprobs } from "./responses.ts";
 import { Rng } from "../model/rng.ts";
 import path from "node:path";
 import {
@@ -135,15 +136,6 @@ function rolloutTensors(r: Rollout, rows: number[]) {
   };
 }
 
-/** Log-probs [B, R] of the response tokens under `model` (logits / temperature, as sampled). */
-function responseLogprobs(model: GPT, ids: tf.Tensor2D, mask: tf.Tensor2D, pos: tf.Tensor2D, Tp: number, R: number, temperature: number): tf.Tensor2D {
-  const B = ids.shape[0];
-  const logits = model.logits(ids, { attentionMask: mask, positions: pos });
-  const V = logits.shape[2];
-  const resp = tf.div(tf.slice(logits, [0, Tp - 1, 0], [B, R, V]), temperature + 1e-7) as tf.Tensor3D;
-  return tokenLogprobs(resp, tf.slice(ids, [0, Tp], [B, R]) as tf.Tensor2D);
-}
-
 /** Values [B, R] of the states before each response token. */
 function responseValues(model: GPT, ids: tf.Tensor2D, mask: tf.Tensor2D, pos: tf.Tensor2D, Tp: number, R: number): tf.Tensor2D {
   const v = model.scalars(ids, { attentionMask: mask, positions: pos });
@@ -217,29 +209,11 @@ export async function ppo(input: StageInput<PpoConfig>): Promise<StageResult> {
             rng,
             bannedIds: banned,
           });
-          const B = batchPrompts.length;
-          const Tp = Math.max(...batchPrompts.map((p) => p.length));
-          const R = Math.max(1, ...gen.tokens.map((t) => t.length));
-          const S = Tp + R;
-          const ids = new Int32Array(B * S).fill(tokenizer.padId);
-          const mask = new Int32Array(B * S);
-          const pos = new Int32Array(B * S);
-          const respMask: number[][] = [];
-          const lastIndex: number[] = [];
-          for (let b = 0; b < B; b++) {
-            const p = batchPrompts[b];
-            const pads = Tp - p.length;
-            const resp = gen.tokens[b].length ? gen.tokens[b] : [tokenizer.eosId];
-            ids.set(p, b * S + pads);
-            ids.set(resp, b * S + Tp);
-            for (let j = 0; j < S; j++) {
-              const real = j >= pads && j < Tp + resp.length;
-              mask[b * S + j] = real ? 1 : 0;
-              pos[b * S + j] = real ? j - pads : 0;
-            }
-            respMask.push(Array.from({ length: R }, (_, t) => (t < resp.length ? 1 : 0)));
-            lastIndex.push(Tp + resp.length - 1);
-          }
+          // An empty response is scored as EOS alone.
+          const responses = gen.tokens.map((t) => (t.length ? t : [tokenizer.eosId]));
+          const { B, Tp, R, S, ids, mask, pos, respMask: packedMask } = packResponses(batchPrompts, responses, tokenizer.padId);
+          const respMask = Array.from({ length: B }, (_, b) => Array.from(packedMask.subarray(b * R, (b + 1) * R)));
+          const lastIndex = responses.map((r) => Tp + r.length - 1);
           // 3. Score: log-probs of policy and reference, values, reward model score (no gradient).
           const [lpT, refT, valT, scoreT] = tf.tidy(() => {
             const idsT = tf.tensor2d(ids, [B, S], "int32");
