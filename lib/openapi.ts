@@ -57,7 +57,10 @@ const ops: Record<string, Partial<Record<"get" | "post" | "put" | "patch" | "del
     get: { summary: "Projects the caller belongs to", access: "any signed-in user" },
     post: { summary: "Create a project", access: "admin", body: projects.ZCreateProjectRequest, status: 201 },
   },
-  "/api/v1/projects/{id}": { get: { summary: "A project", access: "members" } },
+  "/api/v1/projects/{id}": {
+    get: { summary: "A project", access: "members" },
+    patch: { summary: "Change project settings; says what happens to open tasks (dryRun=true: only says)", access: "admin", body: projects.ZUpdateProjectRequest, query: { dryRun: "true: report the impact, save nothing" } },
+  },
   "/api/v1/projects/{id}/members": {
     get: { summary: "Members", access: "reviewers and admins" },
     post: { summary: "Add a member", access: "admin", body: accounts.ZAddMemberRequest, status: 201 },

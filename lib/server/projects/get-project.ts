@@ -9,7 +9,7 @@ export async function getProject(options: { user: TSessionUser; projectId: strin
     where: { id: options.projectId },
     select: {
       id: true, name: true, guidelines: true, responsesPerTask: true, labelsPerItem: true, taskKinds: true,
-      flags: true, leaseMinutes: true, createdAt: true,
+      flags: true, leaseMinutes: true, reviewRequired: true, createdAt: true,
       _count: { select: { prompts: true, members: true, tasks: true, modelVersions: true, snapshots: true } },
     },
   });
