@@ -106,7 +106,7 @@ const ops: Record<string, Partial<Record<"get" | "post" | "put" | "patch" | "del
   },
   "/api/v1/projects/{id}/comparisons": {
     get: { summary: "Blind comparisons", access: "reviewers and admins" },
-    post: { summary: "Start a blind A/B comparison of two versions", access: "reviewers and admins", body: training.ZCreateComparisonRequest, status: 201 },
+    post: { summary: "Start a blind A/B comparison of two versions on chosen prompts (a split and a count, or a list of ids or texts)", access: "reviewers and admins", body: training.ZCreateComparisonRequest, response: training.ZCreateComparisonResponse, status: 201 },
   },
   "/api/v1/comparisons/{id}/next": { get: { summary: "An item to vote on (204 when done)", access: "reviewers and admins", response: training.ZComparisonItemView } },
   "/api/v1/comparison-items/{id}/vote": { post: { summary: "Vote left, right, tie or both bad", access: "reviewers and admins", body: training.ZVoteRequest, status: 201 } },

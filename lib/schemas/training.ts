@@ -171,16 +171,24 @@ export const ZJobResponse = z.object({ jobId: z.string() });
 // Blind comparisons and the leaderboard
 // ---------------------------------------------------------------------------------------------
 
+// The prompts: an explicit list (promptIds, or promptTexts matched against the project's prompts), or
+// `count` prompts of a split (EVAL by default, TRAIN, or ALL), oldest first.
+export const ZComparisonSplit = z.enum(["EVAL", "TRAIN", "ALL"]);
 export const ZCreateComparisonRequest = z
   .object({
     versionAId: z.string(),
     versionBId: z.string(),
     promptIds: z.array(z.string()).min(1).max(500).optional(),
+    promptTexts: z.array(z.string().trim().min(1, "must not be empty").max(20_000)).min(1).max(500).optional(),
+    split: ZComparisonSplit.optional(),
     count: z.number().int().min(1).max(500).optional(),
     maxTokens: z.number().int().min(1).max(512).optional(),
   })
-  .refine((b) => b.versionAId !== b.versionBId, { message: "compare two different versions", path: ["versionBId"] });
+  .refine((b) => b.versionAId !== b.versionBId, { message: "compare two different versions", path: ["versionBId"] })
+  .refine((b) => !(b.promptIds && b.promptTexts), { message: "give promptIds or promptTexts, not both", path: ["promptTexts"] })
+  .refine((b) => !((b.promptIds || b.promptTexts) && (b.split || b.count)), { message: "split and count choose prompts; leave them out with an explicit list", path: ["split"] });
 export type TCreateComparisonRequest = z.infer<typeof ZCreateComparisonRequest>;
+export const ZCreateComparisonResponse = z.object({ id: z.string(), status: z.string(), prompts: z.number().int(), jobId: z.string() });
 
 export const ZComparisonChoice = z.enum(["left", "right", "tie", "both_bad"]);
 export type TComparisonChoice = z.infer<typeof ZComparisonChoice>;
@@ -189,6 +197,7 @@ export const ZVoteRequest = z.object({ choice: ZComparisonChoice });
 export const ZComparisonItemView = z.object({ itemId: z.string(), comparisonId: z.string(), prompt: z.string(), left: z.string(), right: z.string(), remaining: z.number().int() });
 export type TComparisonItemView = z.infer<typeof ZComparisonItemView>;
 
+export const ZInterval = z.object({ low: z.number(), high: z.number() });
 export const ZComparisonSummary = z.object({
   id: z.string(),
   status: z.string(),
@@ -196,11 +205,14 @@ export const ZComparisonSummary = z.object({
   versionB: z.object({ id: z.string(), name: z.string() }),
   items: z.number().int(),
   votes: z.number().int(),
+  /** A's win rate over B in this comparison (ties count half; both-bad votes are not games), with its Wilson 95% interval. */
+  winRateA: z.number().nullable(),
+  winRateACi: ZInterval.nullable(),
+  undecided: z.boolean(),
   createdAt: z.string(),
 });
 export type TComparisonSummary = z.infer<typeof ZComparisonSummary>;
 
-export const ZInterval = z.object({ low: z.number(), high: z.number() });
 export const ZLeaderboardRow = z.object({
   versionId: z.string(),
   name: z.string(),
@@ -213,6 +225,8 @@ export const ZLeaderboardRow = z.object({
   bothBad: z.number(),
   winRate: z.number().nullable(),
   winRateCi: ZInterval.nullable(),
+  /** No games yet, or the Wilson interval contains 50%: not enough votes to call it better or worse. */
+  undecided: z.boolean(),
   rating: z.number(),
 });
 export type TLeaderboardRow = z.infer<typeof ZLeaderboardRow>;

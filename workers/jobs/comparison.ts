@@ -1,5 +1,6 @@
-// Job "comparison": both versions of a blind A/B comparison answer the same prompts (eval prompts by
-// default); each pair becomes an item shown in a random order.
+// Job "comparison": both versions of a blind A/B comparison answer the same prompts (the ones the admin
+// chose, listed in the job by createComparison; eval prompts when a job names none); each pair becomes
+// an item shown in a random order.
 import crypto from "node:crypto";
 import { db } from "../../lib/db.ts";
 import type { TComparisonJob } from "../../lib/schemas/training.ts";
@@ -13,7 +14,7 @@ export async function runComparisonJob(job: TComparisonJob): Promise<{ items: nu
     where: { projectId: c.projectId, ...(job.promptIds ? { id: { in: job.promptIds } } : { split: "EVAL" }) },
     select: { text: true, messages: true },
     orderBy: { createdAt: "asc" },
-    take: job.count ?? 20,
+    take: job.promptIds?.length ?? job.count ?? 20,
   });
   if (!prompts.length && !job.promptIds) {
     prompts = await db.prompt.findMany({ where: { projectId: c.projectId }, select: { text: true, messages: true }, orderBy: { createdAt: "asc" }, take: job.count ?? 20 });

@@ -4,8 +4,9 @@ import type { TSessionUser } from "@/lib/auth";
 import { requireProjectAccess } from "@/lib/permissions";
 import { standings, type TVote } from "@/lib/ranking/leaderboard";
 import type { TLeaderboardResponse } from "@/lib/schemas/training";
+import { isUndecided } from "./is-undecided";
 
-/** Every blind vote of the project: win rates (Wilson 95% intervals) and Bradley-Terry ratings per version. */
+/** Every blind vote of the project: win rates (Wilson 95% intervals, flagged when too wide to decide) and Bradley-Terry ratings per version. */
 export async function getLeaderboard(options: { user: TSessionUser; projectId: string }): Promise<TLeaderboardResponse> {
   await requireProjectAccess(options.user, options.projectId, "review");
   const votes = await db.comparisonVote.findMany({
@@ -17,6 +18,6 @@ export async function getLeaderboard(options: { user: TSessionUser; projectId: s
   const byId = new Map(meta.map((m) => [m.id, m]));
   return {
     votes: votes.length,
-    items: rows.map((r) => ({ ...r, name: byId.get(r.versionId)?.name ?? r.versionId, kind: byId.get(r.versionId)?.kind ?? "", status: byId.get(r.versionId)?.status ?? "" })),
+    items: rows.map((r) => ({ ...r, undecided: isUndecided(r.winRateCi), name: byId.get(r.versionId)?.name ?? r.versionId, kind: byId.get(r.versionId)?.kind ?? "", status: byId.get(r.versionId)?.status ?? "" })),
   };
 }

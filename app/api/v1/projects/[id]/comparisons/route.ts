@@ -6,7 +6,8 @@ import { listComparisons } from "@/lib/server/comparisons/list-comparisons";
 // GET /api/v1/projects/{id}/comparisons (reviewers and admins)
 export const GET = withUser(async ({ user, params }) => listComparisons({ user, projectId: params.id }));
 
-// POST /api/v1/projects/{id}/comparisons {versionAId, versionBId, promptIds? | count?} -> {id, status} (reviewers and admins)
+// POST /api/v1/projects/{id}/comparisons {versionAId, versionBId, promptIds? | promptTexts? | split? (EVAL|TRAIN|ALL) + count?, maxTokens?}
+// -> {id, status, prompts, jobId} (reviewers and admins)
 export const POST = withUser(async ({ user, params, body }) => createComparison({ user, projectId: params.id, request: body }), {
   body: ZCreateComparisonRequest,
   status: 201,
