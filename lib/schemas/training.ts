@@ -172,7 +172,7 @@ export const ZJobResponse = z.object({ jobId: z.string() });
 // ---------------------------------------------------------------------------------------------
 
 // The prompts: an explicit list (promptIds, or promptTexts matched against the project's prompts), or
-// `count` prompts of a split (EVAL by default, TRAIN, or ALL), oldest first.
+// `count` (default 20) prompts of a split (EVAL, TRAIN or ALL), oldest first; no split: eval prompts first, then training ones.
 export const ZComparisonSplit = z.enum(["EVAL", "TRAIN", "ALL"]);
 export const ZCreateComparisonRequest = z
   .object({

@@ -64,6 +64,12 @@ describe("choosing a comparison's prompts", () => {
     expect(all.body.prompts).toBe(12);
   });
 
+  it("no split named: the eval prompt first, topped up with training prompts (not a one-item comparison)", async () => {
+    const c = await post({ versionAId: base.id, versionBId: sft.id, count: 4, maxTokens: 4 });
+    expect(c.body.prompts).toBe(4);
+    expect(await runQueued(c.body.jobId)).toEqual(["Say blue", "Say cup", "Say green", "Say red"]);
+  });
+
   it("an explicit list of prompt texts or ids", async () => {
     const byText = await post({ versionAId: base.id, versionBId: sft.id, promptTexts: ["Say cup", "Say moon", "Say cat"], maxTokens: 4 });
     expect(byText.status).toBe(201);
@@ -93,7 +99,7 @@ describe("choosing a comparison's prompts", () => {
     const [v1, v2] = await Promise.all([base, sft].map((v) => db.modelVersion.findUniqueOrThrow({ where: { id: v.id } })));
     const a = await db.modelVersion.create({ data: { projectId: empty.id, name: "a", kind: "BASE", algorithm: "pretrain", artifactPath: v1.artifactPath } });
     const b = await db.modelVersion.create({ data: { projectId: empty.id, name: "b", kind: "SFT", algorithm: "sft", artifactPath: v2.artifactPath } });
-    const res = await comparisons.POST(apiRequest(`/api/v1/projects/${empty.id}/comparisons`, { method: "POST", token: admin.token, json: { versionAId: a.id, versionBId: b.id } }), routeContext({ id: empty.id }));
+    const res = await comparisons.POST(apiRequest(`/api/v1/projects/${empty.id}/comparisons`, { method: "POST", token: admin.token, json: { versionAId: a.id, versionBId: b.id, split: "EVAL" } }), routeContext({ id: empty.id }));
     expect(res.status).toBe(422);
     expect(((await res.json()) as { error: string }).error).toMatch(/^split: the project has no eval prompts/);
   });

@@ -11,8 +11,8 @@ const issue = (path: string, message: string) => new AppError("INVALID_INPUT", `
 
 /**
  * The prompts a comparison runs on, chosen here so the caller learns how many there are: the listed ids or
- * texts (each must be one of the project's prompts), or `count` prompts of a split (EVAL by default),
- * oldest first. None is an error naming the field, never a silent fallback to other prompts.
+ * texts (each must be one of the project's prompts), or `count` prompts of the named split, oldest first
+ * (none named: eval prompts first, then training prompts). An empty split is an error naming the field.
  */
 async function choosePromptIds(projectId: string, request: TCreateComparisonRequest): Promise<string[]> {
   if (request.promptIds) {
@@ -32,14 +32,16 @@ async function choosePromptIds(projectId: string, request: TCreateComparisonRequ
     if (missing >= 0) throw issue(`promptTexts.${missing}`, `no prompt with this text in the project: "${request.promptTexts[missing].slice(0, 80)}"`);
     return texts.map((t) => byText.get(t)!);
   }
-  const split = request.split ?? "EVAL";
+  const count = request.count ?? DEFAULT_COUNT;
+  const split = request.split;
+  // No split named: held-out (eval) prompts first, topped up with training prompts up to `count`.
   const rows = await db.prompt.findMany({
-    where: { projectId, ...(split === "ALL" ? {} : { split }) },
+    where: { projectId, ...(split && split !== "ALL" ? { split } : {}) },
     select: { id: true },
-    orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-    take: request.count ?? DEFAULT_COUNT,
+    orderBy: [...(split ? [] : [{ split: "desc" as const }]), { createdAt: "asc" }, { id: "asc" }],
+    take: count,
   });
-  if (!rows.length) throw issue("split", split === "ALL" ? "the project has no prompts" : `the project has no ${split.toLowerCase()} prompts; choose another split`);
+  if (!rows.length) throw issue("split", !split || split === "ALL" ? "the project has no prompts" : `the project has no ${split.toLowerCase()} prompts; choose another split`);
   return rows.map((p) => p.id);
 }
 
