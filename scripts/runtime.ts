@@ -4,7 +4,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { startEmbeddedPostgres } from "../lib/embedded-postgres.ts";
+import { startEmbeddedPostgres, writePrivateFile } from "../lib/embedded-postgres.ts";
 import { migrateDeploy } from "../prisma/migrate.ts";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -31,6 +31,11 @@ export function readRuntime(): TRuntime | null {
   } catch {
     return null;
   }
+}
+
+/** Records the running instance (its database URL holds a password: the file is readable by its owner only). */
+export function writeRuntime(rt: TRuntime) {
+  writePrivateFile(RUNTIME_FILE, JSON.stringify(rt));
 }
 
 /**

@@ -4,20 +4,47 @@
 //  3. pending migrations, the first admin from ADMIN_EMAIL/ADMIN_PASSWORD (else the /setup page)
 //  4. a production build of the web app when the sources changed since the last one (not with --dev)
 //  5. the Next.js app on PORT (3000) and the training worker as a separate process
-// Ctrl+C stops all of them and shuts PostgreSQL down cleanly.
+// It supervises the last two: one that crashes is restarted after a growing delay (1 s, 2 s, 4 s ... 30 s),
+// with the reason logged, while the rest keeps running; more than RESTART.limit crashes of one within
+// RESTART.windowMs and it is not restarted again (the web app's crash loop stops the product).
+// Ctrl+C (or SIGTERM) stops all of them and shuts PostgreSQL down cleanly.
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
+import pg from "pg";
 import { ZCreateUserRequest } from "../lib/schemas/accounts.ts";
-import { acquireLock, authSecret, DATA_DIR, openDatabase, ROOT, RUNTIME_FILE } from "./runtime.ts";
+import { acquireLock, authSecret, DATA_DIR, openDatabase, ROOT, RUNTIME_FILE, writeRuntime } from "./runtime.ts";
 
 const dev = process.argv.includes("--dev");
 const port = Number(process.env.PORT ?? 3000);
 const log = (line: string) => console.log(`[rlhf] ${line}`);
-const children = new Set<ChildProcess>();
 let shuttingDown = false;
 let stopDatabase: () => Promise<void> = async () => {};
 let releaseLock: () => void = () => {};
+
+/** Restart policy of the supervised processes. */
+const RESTART = {
+  firstDelayMs: 1_000, // delay before the first restart, doubled for each further crash in the window
+  maxDelayMs: 30_000,
+  limit: 5, // restarts allowed within the window
+  windowMs: 5 * 60_000,
+};
+
+type TService = {
+  name: string;
+  command: string;
+  args: string[];
+  env: NodeJS.ProcessEnv;
+  /** Without it the product is useless: when it crashes too often, everything stops. */
+  essential: boolean;
+  /** Clean-up after a crash, before the restart. */
+  afterCrash?: (pid: number) => Promise<void>;
+  child?: ChildProcess;
+  restartTimer?: NodeJS.Timeout;
+  crashes: number[];
+};
+const services: TService[] = [];
 
 function bin(name: string) {
   return path.join(ROOT, "node_modules", ".bin", name);
@@ -53,39 +80,61 @@ async function buildIfNeeded(env: NodeJS.ProcessEnv) {
   fs.writeFileSync(stamp, String(sourceTime));
 }
 
-function startChild(name: string, command: string, args: string[], env: NodeJS.ProcessEnv) {
+function killGroup(pid: number, signal: NodeJS.Signals) {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    /* gone */
+  }
+}
+
+function startService(service: TService) {
+  service.restartTimer = undefined;
+  if (shuttingDown) return;
   // Own process group, so that stopping it also stops what it spawned (no orphans).
-  const child = spawn(command, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
-  children.add(child);
+  const child = spawn(service.command, service.args, { cwd: ROOT, env: service.env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  service.child = child;
   const prefix = (chunk: Buffer) =>
-    chunk.toString().split("\n").filter(Boolean).map((l) => `[${name}] ${l}`).join("\n") + "\n";
+    chunk.toString().split("\n").filter(Boolean).map((l) => `[${service.name}] ${l}`).join("\n") + "\n";
   child.stdout?.on("data", (c: Buffer) => process.stdout.write(prefix(c)));
   child.stderr?.on("data", (c: Buffer) => process.stderr.write(prefix(c)));
+  child.on("error", (err) => log(`${service.name} could not start: ${err.message}`)); // "exit" follows
   child.on("exit", (code, signal) => {
-    children.delete(child);
-    if (!shuttingDown) {
-      log(`${name} stopped unexpectedly (${signal ?? `exit ${code}`}); shutting down.`);
-      void shutdown(1);
-    }
+    service.child = undefined;
+    if (!shuttingDown) void onCrash(service, child.pid!, signal ?? `exit ${code}`);
   });
-  return child;
+  if (child.pid) log(`${service.name} started (pid ${child.pid})`);
+}
+
+async function onCrash(service: TService, pid: number, reason: string) {
+  killGroup(pid, "SIGKILL"); // what it spawned goes with it (a port or a lock held by an orphan would block the restart)
+  const now = Date.now();
+  service.crashes = [...service.crashes.filter((t) => now - t < RESTART.windowMs), now];
+  const n = service.crashes.length;
+  if (n > RESTART.limit) {
+    const why = `${service.name} stopped unexpectedly (${reason}), ${n} times within ${RESTART.windowMs / 60_000} min`;
+    if (service.essential) {
+      log(`${why}; giving up and shutting down.`);
+      return shutdown(1);
+    }
+    log(`${why}; not restarting it again. The rest keeps running; fix the cause (see its log above) and restart.`);
+  } else {
+    const delay = Math.min(RESTART.firstDelayMs * 2 ** (n - 1), RESTART.maxDelayMs);
+    log(`${service.name} stopped unexpectedly (${reason}); restarting in ${delay / 1000} s (crash ${n} of ${RESTART.limit} allowed within ${RESTART.windowMs / 60_000} min).`);
+    service.restartTimer = setTimeout(() => startService(service), delay);
+  }
+  try {
+    await service.afterCrash?.(pid);
+  } catch (err) {
+    log(`${service.name}: clean-up after the crash failed: ${(err as Error).message}`);
+  }
 }
 
 async function stopChild(child: ChildProcess) {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  try {
-    process.kill(-child.pid!, "SIGTERM");
-  } catch {
-    /* gone */
-  }
-  const timer = setTimeout(() => {
-    try {
-      process.kill(-child.pid!, "SIGKILL");
-    } catch {
-      /* gone */
-    }
-  }, 10_000);
+  killGroup(child.pid!, "SIGTERM");
+  const timer = setTimeout(() => killGroup(child.pid!, "SIGKILL"), 10_000);
   await exited;
   clearTimeout(timer);
 }
@@ -94,7 +143,8 @@ async function shutdown(code: number) {
   if (shuttingDown) return;
   shuttingDown = true;
   log("Stopping…");
-  await Promise.all([...children].map(stopChild));
+  for (const s of services) clearTimeout(s.restartTimer);
+  await Promise.all(services.flatMap((s) => (s.child ? [stopChild(s.child)] : [])));
   try {
     await stopDatabase();
   } catch (err) {
@@ -104,6 +154,20 @@ async function shutdown(code: number) {
   releaseLock();
   log("Stopped.");
   process.exit(code);
+}
+
+/**
+ * A worker that died without stopping left its heartbeat row: remove it, so that /api/health shows the
+ * worker down at once (not when the row goes stale) and its runs are recovered by the next sweep.
+ */
+async function forgetWorker(databaseUrl: string, pid: number) {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query(`DELETE FROM "WorkerHeartbeat" WHERE hostname = $1 AND pid = $2`, [os.hostname(), pid]);
+  } finally {
+    await client.end();
+  }
 }
 
 async function ensureFirstAdmin(databaseUrl: string) {
@@ -153,10 +217,29 @@ async function main() {
   };
   await ensureFirstAdmin(database.url);
   if (!dev) await buildIfNeeded({ ...env, NODE_ENV: "production" });
-  fs.writeFileSync(RUNTIME_FILE, JSON.stringify({ pid: process.pid, databaseUrl: database.url, embedded: database.embedded, url }));
+  writeRuntime({ pid: process.pid, databaseUrl: database.url, embedded: database.embedded, url });
 
-  startChild("web", bin("next"), [dev ? "dev" : "start", "-p", String(port)], { ...env, NODE_ENV: dev ? "development" : "production" });
-  if (process.env.RLHF_NO_WORKER !== "1") startChild("worker", bin("tsx"), ["--conditions=react-server", "workers/index.ts"], env);
+  services.push({
+    name: "web",
+    command: bin("next"),
+    args: [dev ? "dev" : "start", "-p", String(port)],
+    env: { ...env, NODE_ENV: dev ? "development" : "production" },
+    essential: true,
+    crashes: [],
+  });
+  if (process.env.RLHF_NO_WORKER !== "1") {
+    services.push({
+      name: "worker",
+      // node itself (tsx as a loader, not its CLI wrapper): the pid we watch is the worker's own, as in its heartbeat
+      command: process.execPath,
+      args: ["--conditions=react-server", "--import", "tsx", "workers/index.ts"],
+      env,
+      essential: false,
+      afterCrash: (pid) => forgetWorker(database.url, pid),
+      crashes: [],
+    });
+  }
+  for (const s of services) startService(s);
   await waitForHttp(`${url}/api/health`, 120_000);
   if (!shuttingDown) log(`Ready: ${url}  (Ctrl+C to stop)`);
 }
