@@ -154,18 +154,19 @@ describe("import", () => {
     await expect(readMultipartFile({ body: once(), contentType: noFile.headers.get("content-type")! })).rejects.toThrow(/file: missing/);
   });
 
-  it("splits responses into ranking tasks of at most K, as even as possible", () => {
+  it("puts responses into ranking tasks of K that overlap (see labeling-rules for the connectivity check)", () => {
     const plan = (responses: number, taskKinds: ("DEMONSTRATION" | "RANKING" | "PAIRWISE")[], k = 4) =>
       planImportTasks({ responses, taskKinds, responsesPerTask: k }).map((t) => `${t.kind[0]}:${t.responseIndexes.join("")}`);
     expect(plan(0, ["DEMONSTRATION", "RANKING"])).toEqual(["D:"]);
     expect(plan(1, ["RANKING"])).toEqual([]);
     expect(plan(4, ["RANKING"])).toEqual(["R:0123"]);
-    expect(plan(7, ["RANKING"])).toEqual(["R:0123", "R:456"]);
-    expect(plan(9, ["RANKING"])).toEqual(["R:012", "R:345", "R:678"]);
+    expect(plan(5, ["RANKING"])).toEqual(["R:0123", "R:1234"]);
+    expect(plan(7, ["RANKING"])).toEqual(["R:0123", "R:3456"]);
+    expect(plan(9, ["RANKING"])).toEqual(["R:0123", "R:3456", "R:5678"]);
     expect(plan(2, ["RANKING", "PAIRWISE"])).toEqual(["P:01"]);
     expect(plan(3, ["RANKING", "PAIRWISE"])).toEqual(["R:012"]);
-    // only PAIRWISE: pairs; an odd one out is compared with the first response
-    expect(plan(5, ["PAIRWISE"])).toEqual(["P:01", "P:23", "P:40"]);
+    // only PAIRWISE: a chain of pairs, so every response is compared with the others through it
+    expect(plan(5, ["PAIRWISE"])).toEqual(["P:01", "P:12", "P:23", "P:34"]);
   });
 
   it("rlhf import CLI imports a file as the first admin", async () => {
