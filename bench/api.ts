@@ -98,7 +98,7 @@ async function main() {
         }
         const task = JSON.parse(c.body!) as TNextTaskResponse;
         const ranking = task.responses.map((r) => [r.id]);
-        const s = await call(`/api/v1/tasks/${task.id}/submit`, token, { method: "POST", body: JSON.stringify({ ranking, timeSpentMs: 1000 }) });
+        const s = await call(`/api/v1/tasks/${task.id}/submit`, token, { method: "POST", body: JSON.stringify({ ranking, orderAction: "confirmed", timeSpentMs: 1000 }) });
         submit.push(s.ms);
         if (s.res.status !== 200) {
           errors++;

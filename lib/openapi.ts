@@ -70,11 +70,12 @@ const ops: Record<string, Partial<Record<"get" | "post" | "put" | "patch" | "del
     post: { summary: "Import prompts (JSONL or CSV)", access: "admin", rawBody: "application/x-ndjson", query: { mode: "partial | all_or_nothing", format: "jsonl | csv" }, response: labeling.ZImportResponse },
   },
   "/api/v1/projects/{id}/tasks/next": { get: { summary: "Lease the next task (204 when none)", access: "members", query: { kind: "ranking | demonstration | pairwise" }, response: labeling.ZNextTaskResponse } },
-  "/api/v1/tasks/{id}/submit": { post: { summary: "Submit a label", access: "the labeler holding the lease", body: labeling.ZSubmitTaskRequest, response: labeling.ZSubmitTaskResponse } },
+  "/api/v1/tasks/{id}/submit": { post: { summary: "Submit a label (a ranking says orderAction: moved or confirmed)", access: "the labeler holding the lease", body: labeling.ZSubmitTaskRequest, response: labeling.ZSubmitTaskResponse } },
   "/api/v1/projects/{id}/snapshots": {
     get: { summary: "Snapshots", access: "members", response: labeling.ZListSnapshotsResponse },
     post: { summary: "Freeze accepted labels into a snapshot", access: "reviewers and admins", body: labeling.ZCreateSnapshotRequest, response: labeling.ZSnapshotSummary, status: 201 },
   },
+  "/api/v1/projects/{id}/snapshots/preview": { get: { summary: "What freezing a snapshot now would hold: counts, reviewed and unreviewed labels, labels waiting for review", access: "reviewers and admins", response: labeling.ZSnapshotPreview } },
   "/api/v1/snapshots/{id}/export": { get: { summary: "Export a snapshot as JSONL (TRL / OpenRLHF fields)", access: "reviewers and admins", query: { format: "sft | sft_messages | preference | prompts", split: "train | eval" }, responseType: "application/x-ndjson" } },
 
   "/api/v1/projects/{id}/runs": {

@@ -129,15 +129,22 @@ export type TNextTaskResponse = z.infer<typeof ZNextTaskResponse>;
 
 // ---------------------------------------------------------------------------------------------
 // Submission: POST /api/v1/tasks/{id}/submit
-// RANKING: {ranking: [["r1"], ["r2", "r3"], ["r4"]]} groups best to worst, tied ids share a group, exactly
-//          the task's response ids, each once.
+// RANKING: {ranking: [["r1"], ["r2", "r3"], ["r4"]], orderAction: "moved"|"confirmed"} groups best to
+//          worst, tied ids share a group, exactly the task's response ids, each once. orderAction says how
+//          the labeler settled the order: "moved" (moved, tied or scored answers) or "confirmed" (said the
+//          order shown is right); a ranking that says neither is refused, so an untouched shuffled order
+//          is never stored as a label.
 // DEMONSTRATION: {text}
 // PAIRWISE: {choice: "A"|"B"|"tie"|"both_bad", strength: 1..3 (0 or absent for tie/both_bad)}
-// Optional on every kind: flags {responseId: [flag]}, score {responseId: 1..7}, rationale, allBad, timeSpentMs.
+// Optional: flags {responseId: [flag]}, score {responseId: 1..7} (rankings), rationale, timeSpentMs;
+// allBad (rankings: all answers are bad, still ranked; pairwise: true only with choice "both_bad").
 // ---------------------------------------------------------------------------------------------
 
 export const ZPairwiseChoice = z.enum(["A", "B", "tie", "both_bad"]);
 export type TPairwiseChoice = z.infer<typeof ZPairwiseChoice>;
+
+export const ZOrderAction = z.enum(["moved", "confirmed"]);
+export type TOrderAction = z.infer<typeof ZOrderAction>;
 
 export const ZRankingGroups = z.array(z.array(z.string().min(1)).min(1, "a group must not be empty")).min(1);
 export type TRankingGroups = z.infer<typeof ZRankingGroups>;
@@ -152,6 +159,7 @@ export const ZSubmitTaskRequest = z
     score: z.record(z.string(), z.number().int().min(1, "scores are 1 to 7").max(7, "scores are 1 to 7")).optional(),
     rationale: z.string().max(10_000).optional(),
     allBad: z.boolean().optional(),
+    orderAction: ZOrderAction.optional(),
     timeSpentMs: z.number().int().min(0).max(24 * 3600_000).optional(),
   })
   .strict();
@@ -305,7 +313,12 @@ export type TReviewLabelResponse = z.infer<typeof ZReviewLabelResponse>;
 // ---------------------------------------------------------------------------------------------
 // Snapshots: POST /api/v1/projects/{id}/snapshots {name} -> {id, name, counts, hash} (reviewers, admins)
 //            GET  /api/v1/projects/{id}/snapshots -> {items: [...]} (members)
-// Only ACCEPTED and CORRECTED labels (corrected content replaces the labeler's) enter a snapshot.
+//            GET  /api/v1/projects/{id}/snapshots/preview -> {reviewRequired, counts} (reviewers, admins):
+//                 what freezing now would hold, before freezing.
+// Only ACCEPTED and CORRECTED labels (corrected content replaces the labeler's) enter a snapshot. With
+// the project's reviewRequired on, new labels are PENDING until a reviewer accepts or corrects them, so
+// only reviewed labels get there; with it off they are ACCEPTED at once, and the counts say how many of
+// a snapshot's labels a reviewer looked at (reviewed) and how many nobody did (unreviewed).
 // ---------------------------------------------------------------------------------------------
 
 export const ZCreateSnapshotRequest = z.object({
@@ -320,6 +333,12 @@ export const ZSnapshotCounts = z.object({
   sft: z.number().int(),
   preferences: z.number().int(),
   prompts: z.number().int(),
+  /** Labels in the snapshot a reviewer accepted or corrected (absent on snapshots frozen before these counts). */
+  reviewed: z.number().int().optional(),
+  /** Labels in the snapshot accepted on submission, never reviewed. */
+  unreviewed: z.number().int().optional(),
+  /** Labels waiting for review (PENDING), left out of the snapshot. */
+  pendingReview: z.number().int().optional(),
 });
 export type TSnapshotCounts = z.infer<typeof ZSnapshotCounts>;
 
@@ -333,6 +352,12 @@ export const ZSnapshotSummary = z.object({
 export type TSnapshotSummary = z.infer<typeof ZSnapshotSummary>;
 export const ZListSnapshotsResponse = z.object({ items: z.array(ZSnapshotSummary) });
 export type TListSnapshotsResponse = z.infer<typeof ZListSnapshotsResponse>;
+export const ZSnapshotPreview = z.object({
+  /** The project's review policy: new labels wait for a reviewer before they can enter a snapshot. */
+  reviewRequired: z.boolean(),
+  counts: ZSnapshotCounts.required(),
+});
+export type TSnapshotPreview = z.infer<typeof ZSnapshotPreview>;
 
 /**
  * DatasetSnapshot.data, read directly by the training worker. All text fields are plain strings.

@@ -55,7 +55,7 @@ export async function labelSayTasks(api: APIRequestContext, projectId: string, r
       const t = await rank.json();
       const good = t.responses.find((r: { text: string }) => r.text !== "no");
       const bad = t.responses.find((r: { text: string }) => r.text === "no");
-      expect((await api.post(`/api/v1/tasks/${t.id}/submit`, { data: { ranking: [[good.id], [bad.id]] } })).status()).toBeLessThan(300);
+      expect((await api.post(`/api/v1/tasks/${t.id}/submit`, { data: { ranking: [[good.id], [bad.id]], orderAction: "moved" } })).status()).toBeLessThan(300);
     }
   }
 }

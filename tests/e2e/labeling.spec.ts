@@ -53,7 +53,7 @@ async function rankViaApi(ctx: APIRequestContext, projectId: string, order: (tex
   const next = await ctx.get(`/api/v1/projects/${projectId}/tasks/next?kind=ranking`);
   expect(next.status(), await next.text()).toBe(200);
   const task = await next.json();
-  const res = await ctx.post(`/api/v1/tasks/${task.id}/submit`, { data: { ranking: order(task.responses), timeSpentMs: 1000 } });
+  const res = await ctx.post(`/api/v1/tasks/${task.id}/submit`, { data: { ranking: order(task.responses), orderAction: "moved", timeSpentMs: 1000 } });
   expect(res.status(), await res.text()).toBe(200);
   const { labelId } = (await res.json()) as { labelId: string };
   return { ...(task as { id: string; prompt: string; responses: { id: string; text: string }[] }), labelId };

@@ -60,13 +60,13 @@ async function submittedTask(p: Persona): Promise<string> {
   const id = await leasedTask(p);
   const holder: TSessionUser = ["labeler", "reviewer", "admin", "deactivated", "revoked"].includes(p) ? users[p as "labeler"] : author;
   const t = (await claimNextTask({ user: holder, projectId, kind: "RANKING" }))!;
-  await submitTask({ user: holder, taskId: id, request: { ranking: t.responses.map((r) => [r.id]) } });
+  await submitTask({ user: holder, taskId: id, request: { ranking: t.responses.map((r) => [r.id]), orderAction: "confirmed" } });
   return id;
 }
 
 async function labelByAuthor(): Promise<string> {
   const t = (await claimNextTask({ user: author, projectId, kind: "RANKING" }))!;
-  return (await submitTask({ user: author, taskId: t.id, request: { ranking: t.responses.map((r) => [r.id]) } })).labelId;
+  return (await submitTask({ user: author, taskId: t.id, request: { ranking: t.responses.map((r) => [r.id]), orderAction: "confirmed" } })).labelId;
 }
 
 const deny = { anonymous: 401, deactivated: 401, revoked: 401 } as const;
@@ -93,7 +93,7 @@ const cases: Case[] = [
       const id = await leasedTask(p);
       const holder: TSessionUser = ["labeler", "reviewer", "admin", "deactivated", "revoked"].includes(p) ? users[p as "labeler"] : author;
       const t = (await claimNextTask({ user: holder, projectId, kind: "RANKING" }))!;
-      return submitRoute(apiRequest(`/api/v1/tasks/${id}/submit`, { method: "POST", token, json: { ranking: t.responses.map((r) => [r.id]) } }), routeContext({ id }));
+      return submitRoute(apiRequest(`/api/v1/tasks/${id}/submit`, { method: "POST", token, json: { ranking: t.responses.map((r) => [r.id]), orderAction: "confirmed" } }), routeContext({ id }));
     },
   },
   {

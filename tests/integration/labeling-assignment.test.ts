@@ -35,7 +35,7 @@ describe("assignment", () => {
     for (const c of got) perTask.set(c!.id, (perTask.get(c!.id) ?? 0) + 1);
     expect([...perTask.values()].every((v) => v === 2)).toBe(true);
     // Everyone who got a task submits; then the racing starts again for what is left: nothing.
-    await Promise.all(got.map((c) => submitTask({ user: labelers[claims.indexOf(c)], taskId: c!.id, request: { ranking: rankAll(c!.responses) } })));
+    await Promise.all(got.map((c) => submitTask({ user: labelers[claims.indexOf(c)], taskId: c!.id, request: { ranking: rankAll(c!.responses), orderAction: "confirmed" } })));
     const again = await Promise.all(labelers.map((user) => claimNextTask({ user, projectId: project.id })));
     expect(again.every((c) => c === null)).toBe(true);
     const tasks = await db.task.findMany({ where: { projectId: project.id } });
@@ -68,7 +68,7 @@ describe("assignment", () => {
     await db.taskAssignment.updateMany({ where: { taskId: t!.id, userId: a.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
     const tb = await claimNextTask({ user: b, projectId: project.id });
     expect(tb!.id).toBe(t!.id);
-    const res = await submitRoute(apiRequest(`/api/v1/tasks/${t!.id}/submit`, { method: "POST", token: a.token, json: { ranking: rankAll(t!.responses) } }), routeContext({ id: t!.id }));
+    const res = await submitRoute(apiRequest(`/api/v1/tasks/${t!.id}/submit`, { method: "POST", token: a.token, json: { ranking: rankAll(t!.responses), orderAction: "confirmed" } }), routeContext({ id: t!.id }));
     expect(res.status).toBe(409);
     expect((await res.json()).error).toMatch(/expired/);
   });
@@ -110,14 +110,14 @@ describe("assignment", () => {
       const text = [b.error, ...((b.details ?? b.issues ?? []) as { path: string; message: string }[]).map((i) => `${i.path}: ${i.message}`)].join("\n");
       expect(text).toMatch(re);
     }
-    const ok = await submit({ ranking: [[r1], [r2, r3], [r4]], flags: { [r4]: ["harmful"] }, score: { [r1]: 7, [r4]: 1 }, rationale: "r1 is right", timeSpentMs: 5300 });
+    const ok = await submit({ ranking: [[r1], [r2, r3], [r4]], orderAction: "moved", flags: { [r4]: ["harmful"] }, score: { [r1]: 7, [r4]: 1 }, rationale: "r1 is right", timeSpentMs: 5300 });
     expect(ok.status).toBe(200);
     const body = await ok.json();
     expect(body).toMatchObject({ taskStatus: "COMPLETE", labelsDone: 1, labelsNeeded: 1, kind: "RANKING" });
     const undoIn = new Date(body.undoUntil).getTime() - Date.now();
     expect(undoIn).toBeGreaterThan(4 * 60_000);
     expect(undoIn).toBeLessThan(6 * 60_000);
-    const again = await submit({ ranking: [[r1], [r2, r3], [r4]] });
+    const again = await submit({ ranking: [[r1], [r2, r3], [r4]], orderAction: "moved" });
     expect(again.status).toBe(409);
     const stored = await db.ranking.findUniqueOrThrow({ where: { id: body.labelId } });
     expect(stored.groups).toEqual([[r1], [r2, r3], [r4]]);
@@ -130,7 +130,7 @@ describe("assignment", () => {
     const b = await createMember(project.id);
     const outsider = await createUser();
     const t = (await claimNextTask({ user: a, projectId: project.id }))!;
-    const json = { ranking: rankAll(t.responses) };
+    const json = { ranking: rankAll(t.responses), orderAction: "confirmed" };
     const asB = await submitRoute(apiRequest(`/api/v1/tasks/${t.id}/submit`, { method: "POST", token: b.token, json }), routeContext({ id: t.id }));
     expect(asB.status).toBe(403);
     const asOut = await submitRoute(apiRequest(`/api/v1/tasks/${t.id}/submit`, { method: "POST", token: outsider.token, json }), routeContext({ id: t.id }));
@@ -246,7 +246,7 @@ describe("assignment", () => {
     expect(skip.status).toBe(200);
     const t2 = (await claimNextTask({ user: a, projectId: project.id }))!;
     expect(t2.id).not.toBe(t1.id);
-    await submitTask({ user: a, taskId: t2.id, request: { ranking: rankAll(t2.responses) } });
+    await submitTask({ user: a, taskId: t2.id, request: { ranking: rankAll(t2.responses), orderAction: "confirmed" } });
     expect((await db.task.findUniqueOrThrow({ where: { id: t2.id } })).status).toBe("COMPLETE");
     expect(await claimNextTask({ user: a, projectId: project.id })).toBeNull();
     const undo = await undoRoute(apiRequest(`/api/v1/tasks/${t2.id}/undo`, { method: "POST", token: a.token }), routeContext({ id: t2.id }));

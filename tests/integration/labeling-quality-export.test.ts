@@ -30,7 +30,7 @@ async function setup(options: { labelsPerItem: number; gold?: number[][] }) {
 async function rank(projectId: string, groups: (r: string[]) => string[][], r: string[]) {
   const user = await createMember(projectId);
   const t = (await claimNextTask({ user, projectId, kind: "RANKING" }))!;
-  const res = await submitTask({ user, taskId: t.id, request: { ranking: groups(r), timeSpentMs: 1000, score: { [r[0]]: 7, [r[3]]: 2 }, flags: { [r[3]]: ["harmful"] } } });
+  const res = await submitTask({ user, taskId: t.id, request: { ranking: groups(r), orderAction: "moved", timeSpentMs: 1000, score: { [r[0]]: 7, [r[3]]: 2 }, flags: { [r[3]]: ["harmful"] } } });
   return { user, taskId: t.id, labelId: res.labelId };
 }
 
@@ -170,7 +170,7 @@ describe("quality, review, snapshots and export", () => {
         const t = await claimNextTask({ user, projectId: project.id, kind: "RANKING" });
         if (!t) break;
         const byQuality = ["best", "middle", "worst"].map((q) => [t.responses.find((x: { text: string }) => x.text.endsWith(q))!.id]);
-        await submitTask({ user, taskId: t.id, request: { ranking: byQuality, timeSpentMs: 500 } });
+        await submitTask({ user, taskId: t.id, request: { ranking: byQuality, orderAction: "moved", timeSpentMs: 500 } });
       }
       data.push((await buildSnapshotData({ projectId: project.id })).data);
     }

@@ -177,7 +177,7 @@ export async function runDemo(o: RunDemoOptions): Promise<TDemoReport> {
     "ranking",
     (tk) => {
       ranked += 1;
-      return { ranking: rankResponses(tk.responses, score(tk.prompt), o.labelTemperature, derivedRng(o.seed, "ranking", tk.prompt)) };
+      return { ranking: rankResponses(tk.responses, score(tk.prompt), o.labelTemperature, derivedRng(o.seed, "ranking", tk.prompt)), orderAction: "moved" };
     },
     { until: () => ranked >= expected || jobError !== null, waitForMoreMs: 20 * 60_000 },
   );

@@ -12,14 +12,16 @@ import { validateSubmission, type TValidLabel } from "@/lib/server/labeling/vali
 
 // Stores the caller's label for a task they hold a live lease on: the assignment becomes SUBMITTED, the
 // task's labelsDone goes up (COMPLETE at labelsNeeded), a demonstration also becomes a HUMAN response of
-// the prompt. A ranking or pairwise label on a gold item that fails the gold check is stored PENDING
-// (held for review, kept out of snapshots until accepted); other labels are ACCEPTED until reviewed.
+// the prompt. The project's review policy decides the label's status: with reviewRequired every new label
+// is PENDING (held for review, kept out of snapshots until a reviewer accepts or corrects it); without it
+// labels are ACCEPTED at once, except a ranking or pairwise label on a gold item that fails the gold
+// check, which is PENDING.
 // Hot path: one query reads the task and the caller's assignment, one statement writes everything
 // (data-modifying CTEs: atomic, and nothing is written unless the lease is still live).
 
 type TLoaded = {
   id: string; projectId: string; promptId: string; kind: "DEMONSTRATION" | "RANKING" | "PAIRWISE";
-  isGold: boolean; goldAnswer: { ranking?: string[][] } | null; flags: string[]; responseIds: string[] | null;
+  isGold: boolean; goldAnswer: { ranking?: string[][] } | null; flags: string[]; reviewRequired: boolean; responseIds: string[] | null;
   assignmentId: string | null; assignmentStatus: string | null; expiresAt: Date | null; orderSeed: number | null;
   memberRole: string | null;
 };
@@ -29,8 +31,8 @@ function labelInsert(label: TValidLabel, ids: { labelId: string; taskId: string;
   const cols = Prisma.raw(`id, "taskId", "userId", "assignmentId", rationale, "timeSpentMs", status`);
   if (label.kind === "RANKING") {
     return Prisma.sql`l AS (
-      INSERT INTO "Ranking" (${cols}, groups, flags, scores, "allBad")
-      SELECT ${common}, ${JSON.stringify(label.groups)}::jsonb, ${JSON.stringify(label.flags)}::jsonb, ${JSON.stringify(label.scores)}::jsonb, ${label.allBad}::boolean FROM a
+      INSERT INTO "Ranking" (${cols}, groups, flags, scores, "allBad", "orderAction")
+      SELECT ${common}, ${JSON.stringify(label.groups)}::jsonb, ${JSON.stringify(label.flags)}::jsonb, ${JSON.stringify(label.scores)}::jsonb, ${label.allBad}::boolean, ${label.orderAction}::text FROM a
       RETURNING id)`;
   }
   if (label.kind === "PAIRWISE") {
@@ -54,7 +56,7 @@ export async function submitTask(options: { user: TSessionUser; taskId: string; 
   // One trip: the task, its prompt's gold answer, the project's flags, the caller's latest assignment and
   // their membership (requireProjectAccess's rules, applied below).
   const [task] = await sqlQuery<TLoaded>(Prisma.sql`
-    SELECT t.id, t."projectId", t."promptId", t.kind::text AS kind, p."isGold", p."goldAnswer", pr.flags,
+    SELECT t.id, t."projectId", t."promptId", t.kind::text AS kind, p."isGold", p."goldAnswer", pr.flags, pr."reviewRequired",
       (SELECT m.role::text FROM "ProjectMember" m WHERE m."projectId" = t."projectId" AND m."userId" = ${user.id}) AS "memberRole",
       (SELECT array_agg(tr."responseId" ORDER BY tr.position) FROM "TaskResponse" tr WHERE tr."taskId" = t.id) AS "responseIds",
       a.id AS "assignmentId", a.status::text AS "assignmentStatus", a."expiresAt", a."orderSeed"
@@ -86,7 +88,7 @@ export async function submitTask(options: { user: TSessionUser; taskId: string; 
     request,
   });
 
-  let status: "ACCEPTED" | "PENDING" = "ACCEPTED";
+  let status: "ACCEPTED" | "PENDING" = task.reviewRequired ? "PENDING" : "ACCEPTED";
   const gold = task.isGold ? task.goldAnswer : null;
   if (gold?.ranking) {
     if (label.kind === "RANKING" && !checkGoldRanking(label.groups, gold.ranking).passed) status = "PENDING";

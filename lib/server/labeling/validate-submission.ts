@@ -1,13 +1,13 @@
 import "server-only";
 import type { TaskKind } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import type { TPairwiseChoice, TSubmitTaskRequest } from "@/lib/schemas/labeling";
+import type { TOrderAction, TPairwiseChoice, TSubmitTaskRequest } from "@/lib/schemas/labeling";
 
 // Checks a submission against its task (kind, response ids, the project's flag names) and returns the
 // label to store. Every problem is listed as {path, message}; any problem is a 422.
 
 export type TValidLabel =
-  | { kind: "RANKING"; groups: string[][]; flags: Record<string, string[]>; scores: Record<string, number>; allBad: boolean }
+  | { kind: "RANKING"; groups: string[][]; flags: Record<string, string[]>; scores: Record<string, number>; allBad: boolean; orderAction: TOrderAction }
   | { kind: "DEMONSTRATION"; text: string }
   | { kind: "PAIRWISE"; choice: TPairwiseChoice; strength: number; flags: Record<string, string[]> };
 
@@ -50,10 +50,12 @@ export function validateSubmission(options: {
       }
       for (const id of responseIds) if (!seen.has(id)) issues.push({ path: "ranking", message: `response "${id}" is missing` });
     }
+    // The shuffled starting order is no label: the labeler moved something or confirmed the order shown.
+    if (!r.orderAction) issues.push({ path: "orderAction", message: 'required for a RANKING task: "moved" (you moved, tied or scored answers) or "confirmed" (the order shown is right)' });
     checkFlags();
     for (const id of Object.keys(r.score ?? {})) if (!known.has(id)) issues.push({ path: `score.${id}`, message: "not a response of this task" });
     if (issues.length) throw new AppError("INVALID_INPUT", `Invalid submission: ${issues[0].path}: ${issues[0].message}`, issues);
-    return { kind, groups: r.ranking!, flags: r.flags ?? {}, scores: r.score ?? {}, allBad: r.allBad ?? false };
+    return { kind, groups: r.ranking!, flags: r.flags ?? {}, scores: r.score ?? {}, allBad: r.allBad ?? false, orderAction: r.orderAction! };
   }
 
   if (kind === "DEMONSTRATION") {
@@ -61,6 +63,7 @@ export function validateSubmission(options: {
     notFor("choice");
     notFor("strength");
     notFor("allBad");
+    notFor("orderAction");
     if (r.flags && Object.keys(r.flags).length) issues.push({ path: "flags", message: "a DEMONSTRATION task has no responses to flag" });
     if (r.score && Object.keys(r.score).length) issues.push({ path: "score", message: "a DEMONSTRATION task has no responses to score" });
     if (!r.text) issues.push({ path: "text", message: "required for a DEMONSTRATION task" });
@@ -72,7 +75,11 @@ export function validateSubmission(options: {
   notFor("ranking");
   notFor("text");
   notFor("score");
-  notFor("allBad");
+  notFor("orderAction");
+  // allBad is the choice "both_bad" said another way: accepted when it agrees with the choice.
+  if (r.allBad !== undefined && r.choice && r.allBad !== (r.choice === "both_bad")) {
+    issues.push({ path: "allBad", message: r.allBad ? 'true means both answers are bad: use it only with choice "both_bad"' : 'false contradicts choice "both_bad"' });
+  }
   if (!r.choice) issues.push({ path: "choice", message: 'required for a PAIRWISE task: "A", "B", "tie" or "both_bad"' });
   const decisive = r.choice === "A" || r.choice === "B";
   const strength = r.strength ?? (decisive ? 1 : 0);

@@ -4,9 +4,17 @@ import type { TScheduleConfig } from "@/lib/schemas/training";
 import { createRun } from "@/lib/server/runs/create-run";
 import { cronDue } from "@/lib/server/schedules/cron";
 
-/** Accepted labels (demonstrations, rankings, pairwise) of a project created after `since`. */
+/**
+ * Accepted labels (demonstrations, rankings, pairwise) of a project that became accepted after `since`:
+ * created then (accepted on submission), or accepted / corrected by a reviewer then (a project that
+ * requires review holds new labels PENDING, so they count once reviewed). Same statuses as snapshots.
+ */
 export async function countNewLabels(projectId: string, since: Date): Promise<number> {
-  const where = { task: { projectId }, status: { in: ["ACCEPTED", "CORRECTED"] as ("ACCEPTED" | "CORRECTED")[] }, createdAt: { gt: since } };
+  const where = {
+    task: { projectId },
+    status: { in: ["ACCEPTED", "CORRECTED"] as ("ACCEPTED" | "CORRECTED")[] },
+    OR: [{ createdAt: { gt: since } }, { reviews: { some: { decision: { in: ["accept", "correct"] }, createdAt: { gt: since } } } }],
+  };
   const [d, r, p] = await Promise.all([db.demonstration.count({ where }), db.ranking.count({ where }), db.pairwiseLabel.count({ where })]);
   return d + r + p;
 }

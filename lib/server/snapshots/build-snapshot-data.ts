@@ -7,8 +7,13 @@ import type { TChatMessage, TSnapshotCounts, TSnapshotData, TSnapshotPreferenceR
 
 // The rows a snapshot freezes (shape documented on ZSnapshotData): accepted and corrected labels only,
 // corrected content in place of the labeler's; several rankings of one task merged by ranked pairs.
+// The counts also say how many of those labels a reviewer accepted or corrected (reviewed) and how many
+// were accepted on submission with nobody looking (unreviewed), and how many labels wait for review
+// (PENDING: left out).
 
 const ACCEPTED = { in: ["ACCEPTED" as const, "CORRECTED" as const] };
+/** A label is reviewed when a reviewer accepted or corrected it (a rejected one is not in a snapshot). */
+const REVIEWED = { _count: { select: { reviews: { where: { decision: { in: ["accept", "correct"] } } } } } };
 
 function promptFields(p: { text: string; messages: unknown }) {
   const messages = (p.messages as TChatMessage[] | null) ?? null;
@@ -16,18 +21,20 @@ function promptFields(p: { text: string; messages: unknown }) {
   return { prompt: messages.map((m) => `${m.role}: ${m.content}`).join("\n\n"), messages };
 }
 
-export async function buildSnapshotData(options: { projectId: string }): Promise<{ data: TSnapshotData; counts: TSnapshotCounts }> {
+export async function buildSnapshotData(options: { projectId: string }): Promise<{ data: TSnapshotData; counts: Required<TSnapshotCounts> }> {
   const { projectId } = options;
   const taskWhere = { task: { projectId } };
   const [prompts, demonstrations, rankings, pairwise] = await Promise.all([
     db.prompt.findMany({ where: { projectId }, orderBy: { contentHash: "asc" }, select: { id: true, text: true, messages: true, split: true, contentHash: true } }),
-    db.demonstration.findMany({ where: { ...taskWhere, status: ACCEPTED }, select: { id: true, text: true, correctedText: true, task: { select: { promptId: true } } } }),
-    db.ranking.findMany({ where: { ...taskWhere, status: ACCEPTED }, orderBy: { id: "asc" }, select: { taskId: true, groups: true, correctedGroups: true, task: { select: { promptId: true } } } }),
+    db.demonstration.findMany({ where: { ...taskWhere, status: ACCEPTED }, select: { id: true, text: true, correctedText: true, task: { select: { promptId: true } }, ...REVIEWED } }),
+    db.ranking.findMany({ where: { ...taskWhere, status: ACCEPTED }, orderBy: { id: "asc" }, select: { taskId: true, groups: true, correctedGroups: true, task: { select: { promptId: true } }, ...REVIEWED } }),
     db.pairwiseLabel.findMany({
       where: { ...taskWhere, status: ACCEPTED },
-      select: { taskId: true, choice: true, correctedChoice: true, task: { select: { promptId: true, responses: { orderBy: { position: "asc" }, select: { responseId: true } } } } },
+      select: { taskId: true, choice: true, correctedChoice: true, task: { select: { promptId: true, responses: { orderBy: { position: "asc" }, select: { responseId: true } } } }, ...REVIEWED },
     }),
   ]);
+  const pendingWhere = { ...taskWhere, status: "PENDING" as const };
+  const pending = await Promise.all([db.demonstration.count({ where: pendingWhere }), db.ranking.count({ where: pendingWhere }), db.pairwiseLabel.count({ where: pendingWhere })]);
   const promptById = new Map(prompts.map((p) => [p.id, { ...promptFields(p), split: p.split === "EVAL" ? ("eval" as const) : ("train" as const) }]));
   // Rows are ordered by content (the prompt's hash, then the text), not by random ids: the same labels
   // give the same snapshot, row for row, in any project (and a seeded training run the same model).
@@ -69,14 +76,19 @@ export async function buildSnapshotData(options: { projectId: string }): Promise
     }
   }
   const promptRows = prompts.map((p) => promptById.get(p.id)!);
+  const labels = [...demonstrations, ...rankings, ...pairwise];
+  const reviewed = labels.filter((l) => l._count.reviews > 0).length;
   const data: TSnapshotData = { version: 1, sft, preferences, prompts: promptRows };
-  const counts: TSnapshotCounts = {
+  const counts: Required<TSnapshotCounts> = {
     demonstrations: demonstrations.length,
     rankings: rankings.length,
     pairwise: pairwise.length,
     sft: sft.length,
     preferences: preferences.length,
     prompts: promptRows.length,
+    reviewed,
+    unreviewed: labels.length - reviewed,
+    pendingReview: pending[0] + pending[1] + pending[2],
   };
   return { data, counts };
 }
