@@ -70,6 +70,7 @@ const ops: Record<string, Partial<Record<"get" | "post" | "put" | "patch" | "del
     post: { summary: "Import prompts (JSONL or CSV)", access: "admin", rawBody: "application/x-ndjson", query: { mode: "partial | all_or_nothing", format: "jsonl | csv" }, response: labeling.ZImportResponse },
   },
   "/api/v1/projects/{id}/tasks/next": { get: { summary: "Lease the next task (204 when none)", access: "members", query: { kind: "ranking | demonstration | pairwise" }, response: labeling.ZNextTaskResponse } },
+  "/api/v1/projects/{id}/feedback": { get: { summary: "Reviews of the caller's own labels in the project (decision, comment, task, prompt), newest first", access: "members (their own labels only)", query: { limit: "1-100, default 20" }, response: labeling.ZFeedbackResponse } },
   "/api/v1/tasks/{id}/submit": { post: { summary: "Submit a label (a ranking says orderAction: moved or confirmed)", access: "the labeler holding the lease", body: labeling.ZSubmitTaskRequest, response: labeling.ZSubmitTaskResponse } },
   "/api/v1/projects/{id}/snapshots": {
     get: { summary: "Snapshots", access: "members", response: labeling.ZListSnapshotsResponse },

@@ -415,3 +415,27 @@ export const ZExportFormat = z.enum(["sft", "sft_messages", "preference", "promp
 export type TExportFormat = z.infer<typeof ZExportFormat>;
 export const ZExportQuery = z.object({ format: ZExportFormat, split: ZSplitParam.optional() });
 export type TExportQuery = z.infer<typeof ZExportQuery>;
+
+// ---------------------------------------------------------------------------------------------
+// Feedback: GET /api/v1/projects/{id}/feedback?limit=20 -> the reviews of the caller's own labels in the
+// project, newest first: decision, the reviewer's comment, which task and prompt, when.
+// ---------------------------------------------------------------------------------------------
+
+export const ZFeedbackQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) });
+export type TFeedbackQuery = z.infer<typeof ZFeedbackQuery>;
+/** Prompts in feedback are cut to this many characters (the task itself has the whole text). */
+export const FEEDBACK_PROMPT_CHARS = 300;
+export const ZFeedbackItem = z.object({
+  /** The review's id. */
+  id: z.string(),
+  decision: ZReviewDecision,
+  comment: z.string().nullable(),
+  reviewedAt: z.string(),
+  taskId: z.string(),
+  /** The prompt's first FEEDBACK_PROMPT_CHARS characters. */
+  prompt: z.string(),
+  label: z.object({ kind: ZKindParam, id: z.string(), status: z.enum(["PENDING", "ACCEPTED", "REJECTED", "CORRECTED"]), createdAt: z.string() }),
+});
+export type TFeedbackItem = z.infer<typeof ZFeedbackItem>;
+export const ZFeedbackResponse = z.object({ items: z.array(ZFeedbackItem) });
+export type TFeedbackResponse = z.infer<typeof ZFeedbackResponse>;

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { ZKindParam, type TKindParam } from "@/lib/schemas/labeling";
 import { Card, PageHeader } from "@/components/ui/card";
+import { FeedbackPanel } from "@/components/labeling/feedback-panel";
 import { TaskLoop } from "@/components/labeling/task-loop";
 import { requireProjectPage } from "../project-access";
 
@@ -13,7 +14,7 @@ const KINDS: Record<TKindParam, { title: string; text: string }> = {
 export default async function LabelPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ kind?: string }> }) {
   const { id } = await params;
   const { kind: requested } = await searchParams;
-  const { project } = await requireProjectPage(id, "label");
+  const { user, project } = await requireProjectPage(id, "label");
   const kinds = ((project.taskKinds as string[] | null) ?? ["RANKING"])
     .map((k) => k.toLowerCase())
     .filter((k): k is TKindParam => ZKindParam.safeParse(k).success);
@@ -24,6 +25,7 @@ export default async function LabelPage({ params, searchParams }: { params: Prom
     return (
       <>
         <PageHeader title="Label" description="Choose what to work on." />
+        <FeedbackPanel projectId={id} userId={user.id} className="mb-4" />
         <ul className="grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
           {kinds.map((k) => (
             <li key={k}>
@@ -43,6 +45,7 @@ export default async function LabelPage({ params, searchParams }: { params: Prom
   return (
     <>
       <PageHeader title={KINDS[kind].title} description="One task at a time. Drafts are saved as you go; after submitting you can undo for a few seconds." />
+      <FeedbackPanel projectId={id} userId={user.id} className="mb-4" />
       <TaskLoop key={kind} projectId={id} kind={kind} kinds={kinds.includes(kind) ? kinds : [...kinds, kind]} guidelines={project.guidelines} />
     </>
   );
