@@ -30,10 +30,29 @@ export function ConfirmButton({ title, description, confirmLabel, confirmVariant
     }
   };
   return (
-    <Dialog.Root open={open} onOpenChange={(o) => !busy && setOpen(o)}>
+    <ConfirmDialog open={open} onOpenChange={setOpen} busy={busy} title={title} description={description} confirmLabel={confirmLabel} confirmVariant={confirmVariant} onConfirm={confirm}>
       <Dialog.Trigger asChild>
         <Button disabled={disabled} {...props}>{children}</Button>
       </Dialog.Trigger>
+    </ConfirmDialog>
+  );
+}
+
+/** The dialog alone, opened by its owner (e.g. after asking the server what a change would do). */
+export function ConfirmDialog({ open, onOpenChange, busy = false, title, description, confirmLabel, confirmVariant = "destructive", onConfirm, children }: {
+  open: boolean;
+  onOpenChange: (open: boolean) => void;
+  busy?: boolean;
+  title: string;
+  description?: React.ReactNode;
+  confirmLabel: string;
+  confirmVariant?: ButtonProps["variant"];
+  onConfirm: () => unknown;
+  children?: React.ReactNode;
+}) {
+  return (
+    <Dialog.Root open={open} onOpenChange={(o) => !busy && onOpenChange(o)}>
+      {children}
       <Dialog.Portal>
         <Dialog.Overlay className="fixed inset-0 z-40 bg-black/40" />
         <Dialog.Content
@@ -52,7 +71,7 @@ export function ConfirmButton({ title, description, confirmLabel, confirmVariant
             <Dialog.Close asChild>
               <Button variant="outline" disabled={busy}>Cancel</Button>
             </Dialog.Close>
-            <Button variant={confirmVariant} disabled={busy} onClick={confirm}>{confirmLabel}</Button>
+            <Button variant={confirmVariant} disabled={busy} onClick={() => void onConfirm()}>{confirmLabel}</Button>
           </div>
         </Dialog.Content>
       </Dialog.Portal>

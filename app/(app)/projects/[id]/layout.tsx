@@ -21,6 +21,7 @@ export default async function ProjectLayout({ children, params }: { children: Re
           { segment: "playground", label: "Playground" },
         ]
       : []),
+    ...(canManage ? [{ segment: "settings", label: "Settings" }] : []),
   ];
   return (
     <>

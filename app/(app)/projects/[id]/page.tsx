@@ -23,12 +23,13 @@ export default async function ProjectPage({ params }: { params: Promise<{ id: st
     <>
       <PageHeader
         title={project.name}
-        description={`${kinds.join(", ") || "no task kinds"} · ${project.responsesPerTask} answers per ranking · ${project.labelsPerItem} label${project.labelsPerItem === 1 ? "" : "s"} per item`}
+        description={`${kinds.join(", ") || "no task kinds"} · ${project.responsesPerTask} answers per ranking · ${project.labelsPerItem} label${project.labelsPerItem === 1 ? "" : "s"} per item · ${project.reviewRequired ? "labels need review before training" : "labels accepted without review"}`}
         actions={
           <>
             <Button asChild><Link href={`/projects/${id}/label`}>Start labeling</Link></Button>
             {canReview ? <Button asChild variant="outline"><Link href={`/projects/${id}/review`}>Review queue</Link></Button> : null}
             {canManage ? <Button asChild variant="outline"><Link href={`/projects/${id}/import`}>Import</Link></Button> : null}
+            {canManage ? <Button asChild variant="outline"><Link href={`/projects/${id}/settings`}>Settings</Link></Button> : null}
           </>
         }
       />
