@@ -1,11 +1,13 @@
 "use client";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
+import { ConfirmButton } from "@/components/ui/confirm-button";
 import { Alert } from "@/components/ui/card";
 import { Field, Textarea } from "@/components/ui/input";
 import { useApi } from "@/components/ui/use-api";
 
-// Approve / reject with a comment (reviewers), promote and roll back (admins).
+// Approve / reject with a comment (reviewers), promote and roll back (admins). Reject, promote and roll
+// back change what serves or what may be released: each asks first.
 export function ModelActions({ versionId, projectId, kind, status, canReview, canManage }: { versionId: string; projectId: string; kind: string; status: string; canReview: boolean; canManage: boolean }) {
   const { call, pending, error } = useApi();
   const [comment, setComment] = useState("");
@@ -23,16 +25,41 @@ export function ModelActions({ versionId, projectId, kind, status, canReview, ca
           </Field>
           <div className="flex flex-wrap gap-2">
             <Button disabled={pending} onClick={() => act("POST", `/api/v1/models/${versionId}/review`, { decision: "approve", comment }, "Approved.")}>Approve</Button>
-            <Button variant="destructive" disabled={pending || status === "PRODUCTION"} onClick={() => act("POST", `/api/v1/models/${versionId}/review`, { decision: "reject", comment }, "Rejected.")}>Reject</Button>
+            <ConfirmButton
+              variant="destructive"
+              disabled={pending || status === "PRODUCTION"}
+              title="Reject this version?"
+              description="A rejected version cannot be promoted until a reviewer approves it again."
+              confirmLabel="Reject"
+              onConfirm={() => act("POST", `/api/v1/models/${versionId}/review`, { decision: "reject", comment }, "Rejected.")}
+            >
+              Reject
+            </ConfirmButton>
           </div>
         </>
       ) : null}
       {canManage ? (
         <div className="flex flex-wrap gap-2 border-t border-zinc-200 pt-3 dark:border-zinc-800">
-          <Button variant="secondary" disabled={pending || kind !== "POLICY" || status !== "APPROVED"} onClick={() => act("POST", `/api/v1/models/${versionId}/promote`, undefined, "Promoted to production.")}>
+          <ConfirmButton
+            variant="secondary"
+            disabled={pending || kind !== "POLICY" || status !== "APPROVED"}
+            title="Promote this version to production?"
+            description="It replaces the current production version, which goes back to approved (you can roll back)."
+            confirmLabel="Promote"
+            onConfirm={() => act("POST", `/api/v1/models/${versionId}/promote`, undefined, "Promoted to production.")}
+          >
             Promote to production
-          </Button>
-          <Button variant="outline" disabled={pending} onClick={() => act("POST", `/api/v1/projects/${projectId}/rollback`, undefined, "Rolled back.")}>Roll back production</Button>
+          </ConfirmButton>
+          <ConfirmButton
+            variant="outline"
+            disabled={pending}
+            title="Roll back production?"
+            description="The current production version steps down and the previous one serves again."
+            confirmLabel="Roll back"
+            onConfirm={() => act("POST", `/api/v1/projects/${projectId}/rollback`, undefined, "Rolled back.")}
+          >
+            Roll back production
+          </ConfirmButton>
         </div>
       ) : null}
       {error ? <Alert>{error}</Alert> : null}

@@ -2,6 +2,7 @@
 import { useEffect, useState } from "react";
 import type { TPairwiseChoice, TReviewLabelRequest, TReviewQueueItem } from "@/lib/schemas/labeling";
 import { Button } from "@/components/ui/button";
+import { ConfirmButton } from "@/components/ui/confirm-button";
 import { Alert, Badge, Card } from "@/components/ui/card";
 import { Select, Textarea } from "@/components/ui/input";
 import { PromptView } from "@/components/labeling/conversation";
@@ -152,7 +153,16 @@ function ReviewItem({ item, onDone }: { item: TReviewQueueItem; onDone: (decisio
           <>
             <Button onClick={() => decide("accept")} disabled={pending}>Accept</Button>
             <Button variant="outline" onClick={() => setCorrecting(true)} disabled={pending}>Correct…</Button>
-            <Button variant="destructive" onClick={() => decide("reject")} disabled={pending}>Reject</Button>
+            <ConfirmButton
+              variant="destructive"
+              disabled={pending}
+              title="Reject this label?"
+              description={`The label by ${item.labeler.name ?? item.labeler.email} no longer counts and its item goes back to labeling.`}
+              confirmLabel="Reject label"
+              onConfirm={() => decide("reject")}
+            >
+              Reject
+            </ConfirmButton>
           </>
         )}
       </div>

@@ -311,6 +311,7 @@ test("reviewer rejects a label and it disappears from the next snapshot", async 
   await expect(item.getByTestId("ranking-view-group")).toHaveCount(2);
   await item.getByLabel("Comment for the labeler").fill("The second answer is better.");
   await item.getByRole("button", { name: "Reject" }).click();
+  await page.getByRole("alertdialog").getByRole("button", { name: "Reject label" }).click();
   await expect(item).toHaveCount(0);
   await expect(page.getByRole("status").filter({ hasText: "rejected" })).toBeVisible();
 

@@ -99,6 +99,7 @@ test("admin runs a round, a reviewer votes, the promoted policy writes ranking t
   await page.getByRole("button", { name: "Approve" }).click();
   await expect(page.getByTestId("version-status")).toHaveText("APPROVED");
   await page.getByRole("button", { name: "Promote to production" }).click();
+  await page.getByRole("alertdialog").getByRole("button", { name: "Promote" }).click();
   await expect(page.getByTestId("version-status")).toHaveText("PRODUCTION");
   await page.getByRole("button", { name: "Write ranking tasks from this version" }).click();
   await expect(page.getByTestId("candidates-result")).toContainText(`${fresh.length} ranking tasks created`, { timeout: 120_000 });

@@ -35,6 +35,7 @@ test("admin launches a round, watches it finish, compares versions and promotes 
   await page.getByRole("button", { name: "Approve" }).click();
   await expect(page.getByTestId("version-status")).toHaveText("APPROVED");
   await page.getByRole("button", { name: "Promote to production" }).click();
+  await page.getByRole("alertdialog").getByRole("button", { name: "Promote" }).click();
   await expect(page.getByTestId("version-status")).toHaveText("PRODUCTION");
 
   // Two versions side by side on the same prompts.
