@@ -20,7 +20,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
   ];
   return (
     <>
-      <Nav items={items} email={user.email} role={user.role} />
+      <Nav items={items} email={user.email} name={user.name} role={user.role} />
       <main className="mx-auto max-w-6xl px-4 py-6">{children}</main>
     </>
   );

@@ -1,18 +1,25 @@
 "use client";
+import { useEffect, useState } from "react";
 import { Button } from "@/components/ui/button";
 
+// Light/dark switch; the choice is kept in localStorage (read before paint by the root layout).
 export function ThemeToggle() {
+  const [dark, setDark] = useState(false);
+  useEffect(() => setDark(document.documentElement.classList.contains("dark")), []);
   return (
     <Button
       variant="ghost"
       size="sm"
       aria-label="Toggle dark mode"
+      aria-pressed={dark}
       onClick={() => {
-        const dark = document.documentElement.classList.toggle("dark");
-        localStorage.setItem("theme", dark ? "dark" : "light");
+        const now = document.documentElement.classList.toggle("dark");
+        localStorage.setItem("theme", now ? "dark" : "light");
+        setDark(now);
       }}
     >
       <span aria-hidden>◐</span>
+      <span className="sm:hidden">Dark mode</span>
     </Button>
   );
 }
