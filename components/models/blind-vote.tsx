@@ -3,8 +3,11 @@ import { useCallback, useEffect, useState } from "react";
 import type { TComparisonChoice, TComparisonItemView } from "@/lib/schemas/training";
 import { Button } from "@/components/ui/button";
 import { Alert, Card } from "@/components/ui/card";
+import { Markdown } from "@/components/labeling/markdown";
 
 // Blind A/B voting: two answers in random order, versions hidden. Keys: 1 left, 2 right, 3 tie, 4 both bad.
+// Prompt and answers go through the shared Markdown view, which shows raw HTML as visible text: voters
+// judge exactly the text the versions wrote.
 export function BlindVote({ comparisonId }: { comparisonId: string }) {
   const [item, setItem] = useState<TComparisonItemView | null | undefined>(undefined);
   const [error, setError] = useState<string>();
@@ -38,10 +41,10 @@ export function BlindVote({ comparisonId }: { comparisonId: string }) {
   return (
     <div className="space-y-4">
       {error ? <Alert>{error}</Alert> : null}
-      <Card><div className="text-sm font-medium">{item.prompt}</div><div className="text-xs text-zinc-500">{item.remaining} left</div></Card>
+      <Card data-testid="blind-prompt"><Markdown className="font-medium">{item.prompt}</Markdown><div className="text-xs text-zinc-500">{item.remaining} left</div></Card>
       <div className="grid gap-4 sm:grid-cols-2">
-        <Card data-testid="answer-left"><div className="mb-1 text-xs text-zinc-500">Left</div><pre className="whitespace-pre-wrap text-sm">{item.left || "(empty)"}</pre></Card>
-        <Card data-testid="answer-right"><div className="mb-1 text-xs text-zinc-500">Right</div><pre className="whitespace-pre-wrap text-sm">{item.right || "(empty)"}</pre></Card>
+        <Card data-testid="answer-left"><div className="mb-1 text-xs text-zinc-500">Left</div>{item.left ? <Markdown>{item.left}</Markdown> : <p className="text-sm text-zinc-500">(empty)</p>}</Card>
+        <Card data-testid="answer-right"><div className="mb-1 text-xs text-zinc-500">Right</div>{item.right ? <Markdown>{item.right}</Markdown> : <p className="text-sm text-zinc-500">(empty)</p>}</Card>
       </div>
       <div className="flex flex-wrap gap-2">
         <Button disabled={busy} onClick={() => vote("left")}>Left is better (1)</Button>

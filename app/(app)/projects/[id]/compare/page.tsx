@@ -8,8 +8,17 @@ import { getLeaderboard } from "@/lib/server/comparisons/get-leaderboard";
 import { Badge, Card, CardTitle, PageHeader } from "@/components/ui/card";
 import { Table, Td, Th } from "@/components/ui/table";
 import { SideBySide } from "@/components/models/side-by-side";
+import { CreateComparisonForm } from "@/components/models/create-comparison-form";
 
 const pct = (x: number) => `${(100 * x).toFixed(0)}%`;
+const interval = (ci: { low: number; high: number }) => `${pct(ci.low)} – ${pct(ci.high)}`;
+
+/** A win rate's 95% interval, or, when it contains 50%, that it cannot decide yet. */
+function Verdict({ ci, undecided }: { ci: { low: number; high: number } | null; undecided: boolean }) {
+  if (!ci) return <>—</>;
+  if (undecided) return <span data-testid="undecided"><Badge tone="amber">not enough votes to decide</Badge> <span className="text-zinc-500">{interval(ci)}</span></span>;
+  return <>{interval(ci)}</>;
+}
 
 export default async function ComparePage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
@@ -31,6 +40,10 @@ export default async function ComparePage({ params }: { params: Promise<{ id: st
           <SideBySide projectId={id} versions={versions.map((v) => ({ id: v.id, name: v.name, kind: v.kind, status: v.status }))} />
         </Card>
         <Card>
+          <CardTitle>New blind comparison</CardTitle>
+          <CreateComparisonForm projectId={id} versions={versions.map((v) => ({ id: v.id, name: v.name, kind: v.kind, status: v.status }))} />
+        </Card>
+        <Card>
           <CardTitle>Leaderboard</CardTitle>
           <Table>
             <thead><tr><Th>Version</Th><Th>Rating (Bradley-Terry)</Th><Th>Win rate</Th><Th>95% CI (Wilson)</Th><Th>W / L / T</Th><Th>Both bad</Th></tr></thead>
@@ -40,7 +53,7 @@ export default async function ComparePage({ params }: { params: Promise<{ id: st
                   <Td><Link className="text-blue-600 underline" href={`/projects/${id}/models/${r.versionId}`}>{r.name}</Link> <Badge>{r.status.toLowerCase()}</Badge></Td>
                   <Td>{r.rating.toFixed(0)}</Td>
                   <Td>{r.winRate === null ? "—" : pct(r.winRate)}</Td>
-                  <Td>{r.winRateCi ? `${pct(r.winRateCi.low)} – ${pct(r.winRateCi.high)}` : "—"}</Td>
+                  <Td><Verdict ci={r.winRateCi} undecided={r.undecided} /></Td>
                   <Td>{r.wins} / {r.losses} / {r.ties}</Td>
                   <Td>{r.bothBad}</Td>
                 </tr>
@@ -52,18 +65,20 @@ export default async function ComparePage({ params }: { params: Promise<{ id: st
         <Card>
           <CardTitle>Blind comparisons</CardTitle>
           <Table>
-            <thead><tr><Th>Started</Th><Th>Status</Th><Th>Items</Th><Th>Votes</Th><Th></Th></tr></thead>
+            <thead><tr><Th>Started</Th><Th>A vs B</Th><Th>Status</Th><Th>Items</Th><Th>Votes</Th><Th>A&apos;s win rate (95% CI)</Th><Th></Th></tr></thead>
             <tbody>
               {comparisons.items.map((c) => (
                 <tr key={c.id}>
                   <Td>{c.createdAt.slice(0, 16).replace("T", " ")}</Td>
+                  <Td>{c.versionA.name} vs {c.versionB.name}</Td>
                   <Td><Badge>{c.status}</Badge></Td>
                   <Td>{c.items}</Td>
                   <Td>{c.votes}</Td>
+                  <Td>{c.winRateA === null ? "—" : pct(c.winRateA)} <Verdict ci={c.winRateACi} undecided={c.undecided} /></Td>
                   <Td><Link className="text-blue-600 underline" href={`/projects/${id}/compare/${c.id}`}>Vote</Link></Td>
                 </tr>
               ))}
-              {comparisons.items.length === 0 ? <tr><Td colSpan={5} className="text-zinc-500">None yet.</Td></tr> : null}
+              {comparisons.items.length === 0 ? <tr><Td colSpan={7} className="text-zinc-500">None yet.</Td></tr> : null}
             </tbody>
           </Table>
         </Card>
