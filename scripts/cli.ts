@@ -33,8 +33,10 @@ async function withDb<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } finally {
-    const { getDb } = await import("../lib/db.ts");
+    const { getDb, getPool } = await import("../lib/db.ts");
     await getDb().$disconnect().catch(() => {});
+    // The pool's idle connections too: an embedded server stopping under them would crash the command.
+    await getPool().end().catch(() => {});
     await db.stop();
   }
 }
