@@ -57,15 +57,15 @@ describe("npm start keeps the product up", () => {
     const port = await freePort();
     baseUrl = `http://localhost:${port}`;
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "rlhf-supervisor-"));
+    // The product's own embedded PostgreSQL, not the tests' one; Next sets NODE_ENV itself.
+    const { DATABASE_URL: _testDb, NODE_ENV: _testEnv, ...inherited } = process.env;
     const env: NodeJS.ProcessEnv = {
-      ...process.env,
+      ...inherited,
       PORT: String(port),
       RLHF_DATA_DIR: dataDir,
       NEXT_DIST_DIR: ".next-supervisor-test",
       NEXTAUTH_URL: baseUrl,
     };
-    delete env.DATABASE_URL; // the product's own embedded PostgreSQL, not the tests' one
-    delete env.NODE_ENV;
     product = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "scripts/start.ts", "--dev"], {
       cwd: ROOT,
       env,
