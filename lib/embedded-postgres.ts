@@ -162,7 +162,10 @@ export async function startEmbeddedPostgres(options: {
   port?: number;
   database?: string;
   persistent?: boolean;
+  /** The server's own output. */
   log?: (line: string) => void;
+  /** What this module did that the operator should know (an older data directory upgraded). */
+  notice?: (line: string) => void;
 }): Promise<EmbeddedDb> {
   const dataDir = path.resolve(options.dataDir);
   const credentialsFile = `${dataDir}-credentials.json`;
@@ -218,7 +221,9 @@ export async function startEmbeddedPostgres(options: {
     try {
       if (password !== credentials.superuserPassword) {
         await client.query(`ALTER ROLE ${SUPERUSER} WITH PASSWORD ${client.escapeLiteral(credentials.superuserPassword)}`);
-        if (password === LEGACY_PASSWORD) log("Replaced the fixed superuser password of this older data directory with a random one.");
+        if (password === LEGACY_PASSWORD) {
+          options.notice?.(`Replaced the fixed superuser password of this older data directory with a random one (kept in ${credentialsFile}); the app now connects as ${APP_ROLE}.`);
+        }
       }
       if (credentials.formerSuperuserPasswords.length) {
         credentials.formerSuperuserPasswords = [];

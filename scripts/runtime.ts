@@ -105,7 +105,7 @@ export async function openDatabase(options: { log?: (l: string) => void; port?: 
     } else {
       const release = options.forServer ? () => {} : acquireLock("rlhf cli");
       log("Starting the embedded PostgreSQL server…");
-      const pg = await startEmbeddedPostgres({ dataDir: path.join(DATA_DIR, "postgres"), port: options.port, log: (l) => log(`[postgres] ${l}`) });
+      const pg = await startEmbeddedPostgres({ dataDir: path.join(DATA_DIR, "postgres"), port: options.port, log: (l) => log(`[postgres] ${l}`), notice: log });
       db = {
         url: pg.url,
         embedded: true,
