@@ -5,8 +5,8 @@
 //  4. a production build of the web app when the sources changed since the last one (not with --dev)
 //  5. the Next.js app on PORT (3000) and the training worker as a separate process
 // It supervises the last two: one that crashes is restarted after a growing delay (1 s, 2 s, 4 s ... 30 s),
-// with the reason logged, while the rest keeps running; more than RESTART.limit crashes of one within
-// RESTART.windowMs and it is not restarted again (the web app's crash loop stops the product).
+// with the reason logged, while the rest keeps running; after 5 restarts within 5 minutes it is not
+// restarted again (the web app's crash loop stops the product). See restart-policy.ts.
 // Ctrl+C (or SIGTERM) stops all of them and shuts PostgreSQL down cleanly.
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
@@ -14,6 +14,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { ZCreateUserRequest } from "../lib/schemas/accounts.ts";
+import { planRestart, RESTART_POLICY } from "./restart-policy.ts";
 import { acquireLock, authSecret, DATA_DIR, openDatabase, ROOT, RUNTIME_FILE, writeRuntime } from "./runtime.ts";
 
 const dev = process.argv.includes("--dev");
@@ -22,14 +23,6 @@ const log = (line: string) => console.log(`[rlhf] ${line}`);
 let shuttingDown = false;
 let stopDatabase: () => Promise<void> = async () => {};
 let releaseLock: () => void = () => {};
-
-/** Restart policy of the supervised processes. */
-const RESTART = {
-  firstDelayMs: 1_000, // delay before the first restart, doubled for each further crash in the window
-  maxDelayMs: 30_000,
-  limit: 5, // restarts allowed within the window
-  windowMs: 5 * 60_000,
-};
 
 type TService = {
   name: string;
@@ -108,20 +101,20 @@ function startService(service: TService) {
 
 async function onCrash(service: TService, pid: number, reason: string) {
   killGroup(pid, "SIGKILL"); // what it spawned goes with it (a port or a lock held by an orphan would block the restart)
-  const now = Date.now();
-  service.crashes = [...service.crashes.filter((t) => now - t < RESTART.windowMs), now];
-  const n = service.crashes.length;
-  if (n > RESTART.limit) {
-    const why = `${service.name} stopped unexpectedly (${reason}), ${n} times within ${RESTART.windowMs / 60_000} min`;
+  const plan = planRestart(service.crashes, Date.now());
+  service.crashes = plan.crashes;
+  const n = plan.crashes.length;
+  const window = `${RESTART_POLICY.windowMs / 60_000} min`;
+  if (!plan.restart) {
+    const why = `${service.name} stopped unexpectedly (${reason}), ${n} times within ${window}`;
     if (service.essential) {
       log(`${why}; giving up and shutting down.`);
       return shutdown(1);
     }
     log(`${why}; not restarting it again. The rest keeps running; fix the cause (see its log above) and restart.`);
   } else {
-    const delay = Math.min(RESTART.firstDelayMs * 2 ** (n - 1), RESTART.maxDelayMs);
-    log(`${service.name} stopped unexpectedly (${reason}); restarting in ${delay / 1000} s (crash ${n} of ${RESTART.limit} allowed within ${RESTART.windowMs / 60_000} min).`);
-    service.restartTimer = setTimeout(() => startService(service), delay);
+    log(`${service.name} stopped unexpectedly (${reason}); restarting in ${plan.delayMs / 1000} s (crash ${n} of ${RESTART_POLICY.limit} allowed within ${window}).`);
+    service.restartTimer = setTimeout(() => startService(service), plan.delayMs);
   }
   try {
     await service.afterCrash?.(pid);

@@ -4,6 +4,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { freePort } from "../../lib/embedded-postgres.ts";
+import { planRestart, RESTART_POLICY } from "../../scripts/restart-policy.ts";
 
 // `npm start` supervises the product: a crashed worker or web process is restarted (the reason logged)
 // while the rest keeps running, /api/health shows the worker down meanwhile, and Ctrl+C / SIGTERM still
@@ -51,6 +52,25 @@ async function waitFor<T>(what: string, probe: () => Promise<T | null | undefine
 const workerPid = (h: THealth) => Number(h.worker.workers[0].id.split(":").at(-1));
 const webPid = () => Number([...output.matchAll(/web started \(pid (\d+)\)/g)].at(-1)?.[1]);
 const postgresPid = () => Number(fs.readFileSync(path.join(dataDir, "postgres", "postmaster.pid"), "utf8").split("\n")[0]);
+
+describe("restart policy", () => {
+  it("restarts after a delay that doubles with each crash, and gives up after the limit within the window", () => {
+    let crashes: number[] = [];
+    const delays: number[] = [];
+    for (let i = 0; i < RESTART_POLICY.limit; i++) {
+      const plan = planRestart(crashes, 1_000_000 + i * 1_000);
+      expect(plan.restart).toBe(true);
+      if (plan.restart) delays.push(plan.delayMs);
+      crashes = plan.crashes;
+    }
+    expect(delays).toEqual([1_000, 2_000, 4_000, 8_000, 16_000]);
+    expect(planRestart(crashes, 1_010_000).restart).toBe(false);
+    // Crashes older than the window are forgotten: a process that ran a while starts over at 1 s.
+    expect(planRestart(crashes, 1_000_000 + RESTART_POLICY.windowMs + 10_000)).toMatchObject({ restart: true, delayMs: 1_000 });
+    // The delay never exceeds the maximum (the 7th crash would wait 64 s).
+    expect(planRestart([1_000, 2_000, 3_000, 4_000, 5_000, 6_000], 7_000, { ...RESTART_POLICY, limit: 10 })).toMatchObject({ delayMs: 30_000 });
+  });
+});
 
 describe("npm start keeps the product up", () => {
   beforeAll(async () => {
