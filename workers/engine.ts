@@ -2,7 +2,7 @@
 // app. Every stage is `async (input: StageInput<Config>) => StageResult`; see train/common.ts.
 import { initBackend } from "./backend.ts";
 import { loadModel } from "./checkpoint/index.ts";
-import { generate } from "./model/generate.ts";
+import { DEFAULT_SAMPLING, fitTokenBudget, generate } from "./model/generate.ts";
 import { asMessages, encodePrompt, type Message } from "./tokenizer/chat.ts";
 import { pretrain } from "./train/pretrain.ts";
 import { sft } from "./train/sft.ts";
@@ -27,7 +27,7 @@ export { renderChat, encodeChat, type Message, type Role } from "./tokenizer/cha
 export { trainTokenizer, loadTokenizer, byteTokenizer, Tokenizer, SPECIAL_TOKENS } from "./tokenizer/index.ts";
 export { GPT, KVCache } from "./model/gpt.ts";
 export { PRESETS, type GPTConfig, type PresetName } from "./model/config.ts";
-export { generate, sampleFromLogits, type SamplingOptions } from "./model/generate.ts";
+export { generate, sampleFromLogits, fitTokenBudget, type SamplingOptions } from "./model/generate.ts";
 export { runEngineCli } from "./cli/index.ts";
 
 /** Every stage by name (the worker dispatches on a job's stage). */
@@ -44,7 +44,7 @@ export interface GenerateTextOptions {
   modelDir: string;
   /** A user message, or a conversation so far. */
   prompt: string | Message[];
-  /** Default 64. */
+  /** Default 64; shortened to the model's positions the prompt leaves (see fitTokenBudget). */
   maxNewTokens?: number;
   /** Default 1; 0 = greedy. */
   temperature?: number;
@@ -57,6 +57,15 @@ export interface GenerateTextOptions {
   log?: (l: string) => void;
   /** Streaming: called after every new token with the answer decoded so far; return false to stop early. */
   onToken?: (textSoFar: string) => boolean | void | Promise<boolean | void>;
+  /** Called once the prompt is fitted into the model: tokens cut from its left (0 = read whole) and the budget used. */
+  onFit?: (fit: TPromptFit) => void;
+}
+
+/** How a prompt and its budget were fitted into the model's positions. */
+export interface TPromptFit {
+  promptTokens: number;
+  promptTokensDropped: number;
+  maxNewTokens: number;
 }
 
 /** A model loaded once that answers prompts one at a time (dispose() when done). */
@@ -72,6 +81,8 @@ export async function openGenerator(modelDir: string, log?: (l: string) => void)
   return {
     async generate(o) {
       const ids = await encodePrompt(tokenizer, asMessages(o.prompt));
+      const fit = fitTokenBudget([ids.length], o.maxNewTokens ?? DEFAULT_SAMPLING.maxNewTokens, model.config.blockSize);
+      o.onFit?.({ promptTokens: ids.length, promptTokensDropped: fit.dropped[0], maxNewTokens: fit.maxNewTokens });
       const out = await generate(model, [ids], {
         maxNewTokens: o.maxNewTokens,
         temperature: o.temperature,

@@ -5,7 +5,7 @@ import { Alert } from "@/components/ui/card";
 import { Field, Input, Select, Textarea } from "@/components/ui/input";
 import { readSseEvents } from "@/lib/sse";
 
-type Msg = { role: "user" | "assistant"; content: string; stopped?: boolean };
+type Msg = { role: "user" | "assistant"; content: string; stopped?: boolean; promptTokensDropped?: number };
 
 /** Reads a Server-Sent Events body: calls `on` for each `event:`/`data:` block. */
 function readEvents(body: ReadableStream<Uint8Array>, on: (event: string, data: Record<string, unknown>) => void) {
@@ -41,6 +41,7 @@ export function Playground({ versions, initialVersion }: { versions: { id: strin
     abort.current = controller;
     let text = "";
     let stopped = false;
+    let promptTokensDropped = 0;
     try {
       const res = await fetch(`/api/v1/models/${versionId}/generate/stream`, {
         method: "POST",
@@ -57,6 +58,7 @@ export function Playground({ versions, initialVersion }: { versions: { id: strin
           text = String(data.text ?? "");
           setPartial(text);
           if (data.stopped) stopped = true;
+          if (typeof data.promptTokensDropped === "number") promptTokensDropped = data.promptTokensDropped;
         } else if (event === "error") throw new Error(String(data.message));
       });
     } catch (err) {
@@ -65,7 +67,7 @@ export function Playground({ versions, initialVersion }: { versions: { id: strin
     } finally {
       abort.current = null;
       setPartial(undefined);
-      if (text || stopped) setMessages([...convo, { role: "assistant", content: text, stopped }]);
+      if (text || stopped) setMessages([...convo, { role: "assistant", content: text, stopped, promptTokensDropped }]);
     }
   }
 
@@ -79,6 +81,7 @@ export function Playground({ versions, initialVersion }: { versions: { id: strin
               <span className={`inline-block max-w-[80%] whitespace-pre-wrap rounded-md px-3 py-2 text-sm ${m.role === "user" ? "bg-blue-600 text-white" : "bg-zinc-100 dark:bg-zinc-800"}`}>
                 {m.content || (streaming && i === shown.length - 1 ? "…" : "(empty)")}
                 {m.stopped ? <span className="ml-1 text-xs text-zinc-500">(stopped)</span> : null}
+                {m.promptTokensDropped ? <span className="ml-1 text-xs text-zinc-500" data-testid="prompt-cut">(the conversation is longer than the model reads: its first {m.promptTokensDropped} tokens were left out)</span> : null}
               </span>
             </div>
           ))}

@@ -156,13 +156,23 @@ export const ZGenerateRequest = z.object({
   seed: z.number().int().min(0).optional(),
 });
 export type TGenerateRequest = z.infer<typeof ZGenerateRequest>;
-export const ZGenerateResponse = z.object({ completions: z.array(z.string()) });
+export const ZGenerateResponse = z.object({
+  completions: z.array(z.string()),
+  promptTokensDropped: z
+    .array(z.number().int())
+    .describe("Per prompt: tokens cut from its start because the prompt alone did not fit the model's positions (0 = the model read it whole)"),
+  truncated: z.boolean().describe("Whether any prompt was cut (see promptTokensDropped)"),
+});
 
 export const ZCandidatesRequest = z.object({
   versionIds: z.array(z.string()).min(1).max(8).optional(),
   promptIds: z.array(z.string()).min(1).max(1000).optional(),
   /** At most this many prompts (default 50). */
   limit: z.number().int().min(1).max(1000).optional(),
+  /** Most new tokens per answer (default 64; shortened to the positions the prompt leaves in the model). */
+  maxTokens: z.number().int().min(1).max(512).optional(),
+  /** Sampling temperature (default 1; 0 = greedy, the same answer K times). */
+  temperature: z.number().min(0).max(5).optional(),
 });
 export type TCandidatesRequest = z.infer<typeof ZCandidatesRequest>;
 export const ZJobResponse = z.object({ jobId: z.string() });
@@ -283,7 +293,8 @@ export const JOB = {
 
 export type TTrainingRunJob = { runId: string };
 export type TGenerateJob = { versionId: string; prompts: string[]; maxTokens?: number; temperature?: number; topK?: number; topP?: number; seed?: number };
-export type TGenerateJobResult = { completions: string[] };
-export type TCandidatesJob = { projectId: string; versionIds?: string[]; promptIds?: string[]; limit?: number };
-export type TCandidatesJobResult = { tasks: number; responses: number };
+export type TGenerateJobResult = { completions: string[]; promptTokensDropped?: number[] };
+export type TCandidatesJob = { projectId: string; versionIds?: string[]; promptIds?: string[]; limit?: number; maxTokens?: number; temperature?: number };
+/** promptsTruncated: prompts too long for the model, answered from their most recent tokens. */
+export type TCandidatesJobResult = { tasks: number; responses: number; promptsTruncated?: number };
 export type TComparisonJob = { comparisonId: string; promptIds?: string[]; count?: number; maxTokens?: number };

@@ -19,7 +19,13 @@ export function answerSeed(prompt: { text: string; messages: unknown }, i: numbe
   return crypto.createHash("sha256").update(content).digest().readUInt32LE(0);
 }
 
-export async function runCandidatesJob(job: TCandidatesJob): Promise<TCandidatesJobResult> {
+/**
+ * K answers per prompt at the job's temperature (default 1) and budget (default 64 new tokens, shortened
+ * to the positions the prompt leaves in the model: the answer always reads its prompt, see
+ * fitTokenBudget). A prompt too long for the model alone is answered from its end: `log` says so and
+ * the result counts it.
+ */
+export async function runCandidatesJob(job: TCandidatesJob, options: { log?: (line: string) => void } = {}): Promise<TCandidatesJobResult> {
   const project = await db.project.findUniqueOrThrow({ where: { id: job.projectId }, select: { responsesPerTask: true, labelsPerItem: true } });
   let versionIds = job.versionIds ?? [];
   if (!versionIds.length) {
@@ -40,14 +46,26 @@ export async function runCandidatesJob(job: TCandidatesJob): Promise<TCandidates
   const k = Math.max(2, project.responsesPerTask);
   let tasks = 0;
   let responses = 0;
+  let promptsTruncated = 0;
   return withGenerators(async (answer) => {
     for (const p of prompts) {
       const texts: { text: string; versionId: string }[] = [];
+      let dropped = 0;
       for (let i = 0; i < k; i++) {
         const v = i % versionIds.length;
         const messages = Array.isArray(p.messages) && p.messages.length ? (p.messages as { role: "user"; content: string }[]) : null;
-        const text = await answer(dirs[v], { prompt: messages ?? p.text, maxNewTokens: 64, temperature: 1, seed: answerSeed(p, i) });
+        const text = await answer(dirs[v], {
+          prompt: messages ?? p.text,
+          maxNewTokens: job.maxTokens ?? 64,
+          temperature: job.temperature ?? 1,
+          seed: answerSeed(p, i),
+          onFit: (fit) => (dropped = Math.max(dropped, fit.promptTokensDropped)),
+        });
         texts.push({ text: text.trim() || "(empty answer)", versionId: versionIds[v] });
+      }
+      if (dropped > 0) {
+        promptsTruncated += 1;
+        options.log?.(`candidates for project ${job.projectId}: prompt ${p.id} is longer than the model reads; answered from its last tokens (${dropped} left out)`);
       }
       await db.$transaction(async (tx) => {
         const created = [];
@@ -67,6 +85,6 @@ export async function runCandidatesJob(job: TCandidatesJob): Promise<TCandidates
       tasks += 1;
       responses += texts.length;
     }
-    return { tasks, responses };
+    return { tasks, responses, promptsTruncated };
   });
 }

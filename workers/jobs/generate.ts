@@ -9,7 +9,7 @@ import { db } from "../../lib/db.ts";
 import { env } from "../../lib/env.ts";
 import type { TGenerateJobResult } from "../../lib/schemas/training.ts";
 import { NOTIFY_PAYLOAD_LIMIT, stopChannel, type TGenerateStreamJob, type TStreamNotice } from "../../lib/server/models/generate-stream-protocol.ts";
-import { generateText, openGenerator, type TextGenerator } from "../engine.ts";
+import { generateText, openGenerator, type TextGenerator, type TPromptFit } from "../engine.ts";
 import { artifactsDir } from "./data.ts";
 
 /** Text PostgreSQL can store: no NUL characters (an untrained byte-level model can emit them), trimmed. */
@@ -54,19 +54,25 @@ export interface GenerateJobOptions {
 export async function runGenerateJob(job: TGenerateStreamJob, options: GenerateJobOptions = {}): Promise<TGenerateJobResult> {
   const modelDir = await versionDir(job.versionId);
   const sampling = { modelDir, maxNewTokens: job.maxTokens ?? 64, temperature: job.temperature ?? 0.8, topK: job.topK, topP: job.topP, log: () => {} };
-  if (job.channel) return { completions: [await streamOne(job.channel, { ...sampling, prompt: job.messages ?? job.prompts[0], seed: job.seed ?? 0 }, options)] };
+  if (job.channel) {
+    const { text, promptTokensDropped } = await streamOne(job.channel, { ...sampling, prompt: job.messages ?? job.prompts[0], seed: job.seed ?? 0 }, options);
+    return { completions: [text], promptTokensDropped: [promptTokensDropped] };
+  }
   const { maxNewTokens, temperature, topK, topP } = sampling;
   return withGenerators(async (answer) => {
     const completions: string[] = [];
+    const promptTokensDropped: number[] = [];
     for (const [i, prompt] of job.prompts.entries()) {
-      completions.push(await answer(modelDir, { maxNewTokens, temperature, topK, topP, prompt, seed: (job.seed ?? 0) + i }));
+      let fit: TPromptFit | undefined;
+      completions.push(await answer(modelDir, { maxNewTokens, temperature, topK, topP, prompt, seed: (job.seed ?? 0) + i, onFit: (f) => (fit = f) }));
+      promptTokensDropped.push(fit?.promptTokensDropped ?? 0);
     }
-    return { completions };
+    return { completions, promptTokensDropped };
   });
 }
 
 /** One answer, its text so far NOTIFYed on `channel` at most every `streamIntervalMs`, then {done}. */
-async function streamOne(channel: string, o: Parameters<typeof generateText>[0], options: GenerateJobOptions): Promise<string> {
+async function streamOne(channel: string, o: Parameters<typeof generateText>[0], options: GenerateJobOptions): Promise<{ text: string; promptTokensDropped: number }> {
   if (!/^rlhf_gen_[a-z0-9]{1,40}$/.test(channel)) throw new Error(`invalid stream channel ${JSON.stringify(channel)}`);
   const client = new pg.Client({ connectionString: env().DATABASE_URL });
   await client.connect();
@@ -83,8 +89,10 @@ async function streamOne(channel: string, o: Parameters<typeof generateText>[0],
     const interval = options.streamIntervalMs ?? 100;
     let last = 0;
     let sent = "";
+    let promptTokensDropped = 0;
     const raw = await generateText({
       ...o,
+      onFit: (fit) => (promptTokensDropped = fit.promptTokensDropped),
       onToken: async (textSoFar) => {
         if (stopped) return false;
         const text = cleanText(textSoFar);
@@ -96,8 +104,8 @@ async function streamOne(channel: string, o: Parameters<typeof generateText>[0],
       },
     });
     const text = cleanText(raw);
-    await notify({ done: true, text, stopped });
-    return text;
+    await notify({ done: true, text, stopped, promptTokensDropped });
+    return { text, promptTokensDropped };
   } catch (err) {
     await notify({ error: (err as Error).message.slice(0, 2000) }).catch(() => {});
     throw err;

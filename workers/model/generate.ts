@@ -19,6 +19,32 @@ export interface SamplingOptions {
 
 export const DEFAULT_SAMPLING: SamplingOptions = { maxNewTokens: 64, temperature: 1, topK: 0, topP: 1 };
 
+/** New tokens a prompt too long for the model's positions still leaves room for (when asked for as many). */
+export const MIN_NEW_TOKENS = 16;
+
+export interface TokenBudget {
+  /** Tokens kept of each prompt: its most recent ones (all of them unless it alone does not fit). */
+  keep: number[];
+  /** Tokens cut from the left of each prompt (0 = the whole prompt is read). */
+  dropped: number[];
+  /** New tokens to generate: the request, shortened to the positions the prompts leave. */
+  maxNewTokens: number;
+}
+
+/**
+ * Fits prompts and a new-token budget into `positions`: every prompt is kept whole and the budget is
+ * shortened to the positions left; a prompt is cut (from the left, keeping its most recent tokens)
+ * only when it alone leaves no room for `min(requested, MIN_NEW_TOKENS, positions / 4)` new tokens.
+ * (Shortening the prompt to honour the budget would answer without the question.)
+ */
+export function fitTokenBudget(promptLengths: number[], requested: number, positions: number): TokenBudget {
+  const want = Math.max(0, Math.floor(requested));
+  const reserve = Math.min(want, Math.max(1, Math.min(MIN_NEW_TOKENS, Math.floor(positions / 4))));
+  const keep = promptLengths.map((n) => Math.min(n, positions - reserve));
+  const longest = Math.max(0, ...keep);
+  return { keep, dropped: promptLengths.map((n, i) => n - keep[i]), maxNewTokens: Math.max(0, Math.min(want, positions - longest)) };
+}
+
 export interface GenerateOptions extends Partial<SamplingOptions> {
   /** Stop a sequence after it emits this token (included in the output). */
   eosId?: number;
@@ -41,6 +67,10 @@ export interface GenerateOptions extends Partial<SamplingOptions> {
 export interface GenerateResult {
   /** New tokens per prompt, EOS included when emitted. */
   tokens: number[][];
+  /** Tokens cut from the left of each prompt because it alone did not fit the model (0 = read whole). */
+  promptTokensDropped: number[];
+  /** The new-token budget used: the request, shortened to the positions the prompts left. */
+  maxNewTokens: number;
   /** Whether each sequence ended with EOS. */
   finished: boolean[];
   /** Logits row used for each step's draw, for tests: [step][batch] (only when keepLogits). */
@@ -99,12 +129,12 @@ export async function generate(model: GPT, prompts: number[][], opts: GenerateOp
   const useCache = opts.useCache ?? true;
   const B = prompts.length;
   const P = model.config.blockSize;
-  // Keep prompt + budget inside the model's positions: shorten the budget, then the prompt (from the left).
-  let maxNew = Math.max(0, Math.min(o.maxNewTokens, P - 1));
-  const ps = prompts.map((p) => (p.length + maxNew > P ? p.slice(p.length + maxNew - P) : p));
-  if (ps.some((p) => p.length === 0)) throw new Error("generate: empty prompt");
+  if (prompts.some((p) => p.length === 0)) throw new Error("generate: empty prompt");
+  // Keep prompt + budget inside the model's positions: the budget gives way, not the prompt.
+  const budget = fitTokenBudget(prompts.map((p) => p.length), o.maxNewTokens, P);
+  const ps = prompts.map((p, b) => p.slice(p.length - budget.keep[b]));
   const Tp = Math.max(...ps.map((p) => p.length));
-  maxNew = Math.min(maxNew, P - Tp);
+  const maxNew = budget.maxNewTokens;
 
   // Left-padded batch. seq[b] grows by one token per step.
   const seqs = ps.map((p) => [...new Array(Tp - p.length).fill(opts.padId), ...p]);
@@ -162,5 +192,5 @@ export async function generate(model: GPT, prompts: number[][], opts: GenerateOp
   } finally {
     cache?.dispose();
   }
-  return { tokens: out, finished, logits: opts.keepLogits ? keptLogits : undefined };
+  return { tokens: out, finished, promptTokensDropped: budget.dropped, maxNewTokens: maxNew, logits: opts.keepLogits ? keptLogits : undefined };
 }

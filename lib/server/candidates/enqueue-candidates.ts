@@ -24,7 +24,8 @@ export async function enqueueCandidates(options: { user: TSessionUser; projectId
     const n = await db.prompt.count({ where: { id: { in: request.promptIds }, projectId } });
     if (n !== new Set(request.promptIds).size) throw AppError.notFound("Prompt");
   }
-  const jobId = await enqueueJob(JOB.candidates, { projectId, versionIds: request.versionIds, promptIds: request.promptIds, limit: request.limit });
+  const { versionIds, promptIds, limit, maxTokens, temperature } = request;
+  const jobId = await enqueueJob(JOB.candidates, { projectId, versionIds, promptIds, limit, maxTokens, temperature });
   return { jobId };
 }
 

@@ -29,12 +29,13 @@ export type TGenerateStreamRequest = z.infer<typeof ZGenerateStreamRequest>;
 export type TGenerateStreamJob = TGenerateJob & { messages?: TChatMessage[]; channel?: string };
 
 /** What the worker sends on the channel (JSON, under PostgreSQL's 8000-byte NOTIFY limit). */
-export type TStreamNotice = { text: string; done?: false } | { done: true; text: string; stopped?: boolean } | { error: string };
+/** promptTokensDropped: tokens cut from the conversation's start because it alone did not fit the model. */
+export type TStreamNotice = { text: string; done?: false } | { done: true; text: string; stopped?: boolean; promptTokensDropped?: number } | { error: string };
 
 /** What the route streams to the browser as Server-Sent Events (`event: <type>`, `data: <json>`). */
 export type TStreamEvent =
   | { type: "token"; text: string }
-  | { type: "done"; text: string; stopped?: boolean }
+  | { type: "done"; text: string; stopped?: boolean; promptTokensDropped?: number }
   | { type: "error"; message: string };
 
 /** Channel names are identifiers: lower-case letters, digits and "_" only. */

@@ -119,7 +119,7 @@ export async function generateStream(options: {
           return;
         }
         if ("error" in notice) end({ type: "error", message: `The generate job failed: ${notice.error}` });
-        else if (notice.done) end({ type: "done", text: notice.text, stopped: notice.stopped });
+        else if (notice.done) end({ type: "done", text: notice.text, stopped: notice.stopped, promptTokensDropped: notice.promptTokensDropped ?? 0 });
         else send({ type: "token", text: notice.text });
       });
       client.on("error", () => end({ type: "error", message: "Lost the connection to the database" }));
@@ -129,7 +129,10 @@ export async function generateStream(options: {
       const poll = async () => {
         const job = await boss.getJobById<object>(JOB.generate, jobId, { includeArchive: true }).catch(() => null);
         if (closed) return;
-        if (job?.state === "completed") end({ type: "done", text: (job.output as TGenerateJobResult).completions?.[0] ?? "" });
+        if (job?.state === "completed") {
+          const out = job.output as TGenerateJobResult;
+          end({ type: "done", text: out.completions?.[0] ?? "", promptTokensDropped: out.promptTokensDropped?.[0] ?? 0 });
+        }
         else if (job?.state === "failed" || job?.state === "cancelled") end({ type: "error", message: `The generate job ${job.state === "failed" ? "failed" : "was cancelled"}` });
         else if (Date.now() > deadline) {
           send({ type: "error", message: "The generate job did not finish in time (is the worker running?)" });

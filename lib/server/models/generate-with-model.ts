@@ -12,5 +12,7 @@ export async function generateWithModel(options: { user: TSessionUser; versionId
   if (!v.artifactPath) throw new AppError("CONFLICT", "The version has no model files");
   const r = options.request;
   const jobId = await enqueueJob(JOB.generate, { versionId: v.id, prompts: r.prompts, maxTokens: r.maxTokens, temperature: r.temperature, topK: r.topK, topP: r.topP, seed: r.seed });
-  return awaitJob<TGenerateJobResult>(JOB.generate, jobId, { timeoutMs: options.timeoutMs ?? 60_000 });
+  const out = await awaitJob<TGenerateJobResult>(JOB.generate, jobId, { timeoutMs: options.timeoutMs ?? 60_000 });
+  const promptTokensDropped = out.promptTokensDropped ?? out.completions.map(() => 0);
+  return { completions: out.completions, promptTokensDropped, truncated: promptTokensDropped.some((n) => n > 0) };
 }

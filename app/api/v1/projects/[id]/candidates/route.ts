@@ -3,7 +3,7 @@ import { AppError } from "@/lib/errors";
 import { ZCandidatesRequest } from "@/lib/schemas/training";
 import { enqueueCandidates, getCandidatesJob } from "@/lib/server/candidates/enqueue-candidates";
 
-// POST /api/v1/projects/{id}/candidates {versionIds?, promptIds?, limit?} -> {jobId} (admin): model answers become ranking tasks
+// POST /api/v1/projects/{id}/candidates {versionIds?, promptIds?, limit?, maxTokens?, temperature?} -> {jobId} (admin): model answers become ranking tasks
 export const POST = withUser(async ({ user, params, body }) => enqueueCandidates({ user, projectId: params.id, request: body }), {
   role: "ADMIN",
   body: ZCandidatesRequest,

@@ -5,5 +5,5 @@ import { generateStream } from "@/lib/server/models/generate-stream";
 export const dynamic = "force-dynamic";
 
 // POST /api/v1/models/{id}/generate/stream {messages, maxTokens?, temperature?, topK?, topP?, seed?} -> text/event-stream
-// of `token` {text so far} ... then `done` {text} or `error` {message} (reviewers and admins). Closing it stops generation.
+// of `token` {text so far} ... then `done` {text, promptTokensDropped} or `error` {message} (reviewers and admins). Closing it stops generation.
 export const POST = withUser(async ({ req, user, params, body }) => generateStream({ user, versionId: params.id, request: body, signal: req.signal }), { body: ZGenerateStreamRequest });
