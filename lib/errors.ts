@@ -11,17 +11,21 @@ export const AppErrorCode = {
   UNAVAILABLE: 503,
 } as const;
 export type TAppErrorCode = keyof typeof AppErrorCode;
+export type TIssue = { path: string; message: string };
 
 export class AppError extends Error {
   readonly code: TAppErrorCode;
   /** Details for the caller, e.g. the list of invalid fields. */
   readonly details?: unknown;
+  /** Invalid fields in the shape zod errors are reported in (`issues: [{path, message}]`). */
+  readonly issues?: TIssue[];
 
-  constructor(code: TAppErrorCode, message: string, details?: unknown) {
+  constructor(code: TAppErrorCode, message: string, details?: unknown, issues?: TIssue[]) {
     super(message);
     this.name = "AppError";
     this.code = code;
     this.details = details;
+    this.issues = issues;
   }
 
   get status(): number {

@@ -17,7 +17,8 @@ export type TKindParam = z.infer<typeof ZKindParam>;
 export const kindFromParam = (k: TKindParam): TLabelKind => k.toUpperCase() as TLabelKind;
 
 export const ZChatRole = z.enum(["system", "user", "assistant"]);
-export const ZChatMessage = z.object({ role: ZChatRole, content: z.string() });
+/** One chat turn; content at most 100,000 characters (IMPORT_MAX_TEXT). */
+export const ZChatMessage = z.object({ role: ZChatRole, content: z.string().max(100_000) });
 export type TChatMessage = z.infer<typeof ZChatMessage>;
 
 export const ZSplitParam = z.enum(["train", "eval"]);
@@ -72,7 +73,7 @@ export const ZImportLine = z
     chosen: z.string().trim().min(1).max(IMPORT_MAX_TEXT).optional(),
     rejected: z.string().trim().min(1).max(IMPORT_MAX_TEXT).optional(),
     split: z.string().trim().toLowerCase().pipe(ZSplitParam).optional(),
-    metadata: z.record(z.string(), z.unknown()).optional(),
+    metadata: z.record(z.string(), z.unknown()).refine((m) => JSON.stringify(m).length <= IMPORT_MAX_TEXT, `must be at most ${IMPORT_MAX_TEXT} characters of JSON`).optional(),
     gold: ZImportGold.optional(),
   })
   .passthrough();
@@ -284,6 +285,8 @@ export const ZReviewQueueItem = z.object({
     scores: z.record(z.string(), z.number()).optional(),
     rationale: z.string().nullable().optional(),
     allBad: z.boolean().optional(),
+    /** Rankings: how the labeler settled the order ("moved" or "confirmed"; null before it was recorded). */
+    orderAction: ZOrderAction.nullable().optional(),
     timeSpentMs: z.number().nullable().optional(),
   }),
 });

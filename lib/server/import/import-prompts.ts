@@ -96,8 +96,10 @@ export async function importPrompts(options: {
     select: { id: true, taskKinds: true, responsesPerTask: true, labelsPerItem: true },
   });
   if (!project) throw AppError.notFound("Project");
+  // The name comes from the caller (a form's file name, ?name=): no control characters (NUL cannot be stored).
+  const fileName = options.fileName.replace(/[\u0000-\u001f\u007f]/g, "").slice(0, 255) || "upload";
   const job = await db.importJob.create({
-    data: { projectId: project.id, fileName: options.fileName.slice(0, 255), mode: options.mode, createdById: options.createdById },
+    data: { projectId: project.id, fileName, mode: options.mode, createdById: options.createdById },
     select: { id: true },
   });
   const rejected: TImportLineError[] = [];
@@ -109,12 +111,14 @@ export async function importPrompts(options: {
     rejectedCount += 1;
     if (rejected.length < MAX_LISTED) rejected.push(e);
   };
-  const source = `import:${options.fileName}`.slice(0, 255);
+  const source = `import:${fileName}`.slice(0, 255);
 
   const run = async (tx: TTx) => {
     const seen = new Map<string, number>();
     let batch: TPending[] = [];
+    let records = 0;
     for await (const rec of readImportRecords(options.source, { format: options.format, maxBytes: options.maxBytes ?? importMaxBytes() })) {
+      records += 1;
       if (rec.error !== undefined) {
         reject({ line: rec.line, error: rec.error });
         continue;
@@ -139,6 +143,10 @@ export async function importPrompts(options: {
         tasksCreated += r.tasks;
         batch = [];
       }
+    }
+    if (records === 0) {
+      const message = options.format === "csv" ? "the file is empty (a CSV needs a header row and at least one row)" : "the file is empty (no lines to import)";
+      throw new AppError("INVALID_INPUT", `file: ${message}`, undefined, [{ path: "file", message }]);
     }
     if (options.mode === "all_or_nothing" && rejectedCount > 0) throw new RollBack();
     const r = await flush(tx, project, job.id, source, batch, duplicates);

@@ -11,15 +11,24 @@ import { readMultipartFile } from "@/lib/server/import/read-multipart-file";
 // field, both streamed as they arrive (never held whole in memory); `?mode=` and `?format=` choose how
 // (format defaults to the file's extension, else jsonl).
 
+/** What a signed-in browser may upload (lib/api.ts checkSameOrigin); API-token callers may send any type. */
+export const IMPORT_CONTENT_TYPES = ["multipart/form-data", "application/x-ndjson", "application/jsonl", "application/json", "text/csv"];
+
 async function* webStream(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
   const reader = stream.getReader();
+  let done = false;
   try {
     for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      if (value) yield value;
+      const next = await reader.read();
+      if (next.done) {
+        done = true;
+        return;
+      }
+      if (next.value) yield next.value;
     }
   } finally {
+    // Stopped early (over the size limit, a malformed form): read no more of the body.
+    if (!done) await reader.cancel().catch(() => undefined);
     reader.releaseLock();
   }
 }

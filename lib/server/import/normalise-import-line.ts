@@ -1,6 +1,7 @@
 import "server-only";
 import crypto from "node:crypto";
 import { ZChatMessage, ZImportLine, type TChatMessage } from "@/lib/schemas/labeling";
+import { findUnstorableJson } from "@/lib/server/input/find-unstorable-json";
 
 // One parsed line of an import file turned into the prompt, responses and gold answer to store, or the
 // reason it is refused (naming the field). Pure: no database.
@@ -40,6 +41,9 @@ function assistantText(v: unknown): unknown {
 
 export function normaliseImportLine(raw: unknown): TNormaliseResult {
   if (raw === null || typeof raw !== "object" || Array.isArray(raw)) return { ok: false, error: "line must be a JSON object" };
+  // Refused here, per line, rather than failing the whole import's transaction in the database.
+  const unstorable = findUnstorableJson(raw);
+  if (unstorable) return { ok: false, error: `${unstorable.path}: ${unstorable.message}` };
   const obj = { ...(raw as Record<string, unknown>) };
   if ("text" in obj && !("prompt" in obj) && !("messages" in obj)) {
     return { ok: false, error: 'text: a {"text"} row is pretraining text, not a prompt; give "prompt" or "messages"' };

@@ -4,7 +4,8 @@ import { parse as parseCsv } from "csv-parse";
 import { AppError } from "@/lib/errors";
 
 // Streams an import file record by record, never holding the whole file: JSONL line by line, CSV row by
-// row (csv-parse, header row names the columns). Stops with PAYLOAD_TOO_LARGE past `maxBytes`.
+// row (csv-parse, header row names the columns). Stops with PAYLOAD_TOO_LARGE past `maxBytes`. A line that
+// is not valid UTF-8 is reported with its number rather than decoded with replacement characters.
 
 export type TImportRecord = { line: number; value?: unknown; error?: string };
 
@@ -22,13 +23,25 @@ async function* limitBytes(source: AsyncIterable<Uint8Array>, maxBytes: number):
   }
 }
 
+const NEWLINE = 0x0a;
+
+/** One line's bytes as text; invalid UTF-8 is reported, never silently replaced. */
+function decodeLine(bytes: Uint8Array): { text: string } | { error: string } {
+  try {
+    return { text: new TextDecoder("utf-8", { fatal: true }).decode(bytes) };
+  } catch {
+    return { error: "not valid UTF-8 text (save the file as UTF-8)" };
+  }
+}
+
 async function* jsonlRecords(source: AsyncIterable<Uint8Array>): AsyncGenerator<TImportRecord> {
-  const decoder = new TextDecoder("utf-8");
-  let buffered = "";
+  let pending: Buffer = Buffer.alloc(0);
   let lineNo = 0;
-  const one = (raw: string): TImportRecord | null => {
+  const one = (bytes: Uint8Array): TImportRecord | null => {
     lineNo += 1;
-    const text = raw.replace(/\r$/, "").replace(/^\uFEFF/, "");
+    const decoded = decodeLine(bytes);
+    if ("error" in decoded) return { line: lineNo, error: decoded.error };
+    const text = decoded.text.replace(/\r$/, "").replace(/^\uFEFF/, "");
     if (!text.trim()) return null;
     try {
       return { line: lineNo, value: JSON.parse(text) };
@@ -36,20 +49,61 @@ async function* jsonlRecords(source: AsyncIterable<Uint8Array>): AsyncGenerator<
       return { line: lineNo, error: `invalid JSON: ${(e as Error).message}` };
     }
   };
+  // Lines are split on the newline byte before decoding, so a bad byte is reported on its own line.
   for await (const chunk of source) {
-    buffered += decoder.decode(chunk, { stream: true });
+    let buf = pending.length ? Buffer.concat([pending, chunk]) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     let nl: number;
-    while ((nl = buffered.indexOf("\n")) >= 0) {
-      const rec = one(buffered.slice(0, nl));
-      buffered = buffered.slice(nl + 1);
+    while ((nl = buf.indexOf(NEWLINE)) >= 0) {
+      const rec = one(buf.subarray(0, nl));
+      buf = buf.subarray(nl + 1);
       if (rec) yield rec;
     }
+    pending = Buffer.from(buf);
   }
-  buffered += decoder.decode();
-  if (buffered.length) {
-    const rec = one(buffered);
+  if (pending.length) {
+    const rec = one(pending);
     if (rec) yield rec;
   }
+}
+
+/**
+ * Passes the bytes through unchanged and notes every line (1-based) that is not valid UTF-8, for the CSV
+ * reader, whose decoder would silently replace them.
+ */
+function utf8LineChecker() {
+  const badLines = new Set<number>();
+  let line = 1;
+  let decoder = new TextDecoder("utf-8", { fatal: true });
+  let lineBad = false;
+  const feed = (bytes: Uint8Array, end: boolean) => {
+    if (!lineBad) {
+      try {
+        decoder.decode(bytes, { stream: !end });
+      } catch {
+        lineBad = true;
+        badLines.add(line);
+      }
+    }
+    if (end) {
+      line += 1;
+      lineBad = false;
+      decoder = new TextDecoder("utf-8", { fatal: true });
+    }
+  };
+  async function* pass(source: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+    for await (const chunk of source) {
+      let start = 0;
+      let nl: number;
+      while ((nl = chunk.indexOf(NEWLINE, start)) >= 0) {
+        feed(chunk.subarray(start, nl), true);
+        start = nl + 1;
+      }
+      if (start < chunk.length) feed(chunk.subarray(start), false);
+      yield chunk;
+    }
+    feed(new Uint8Array(0), true);
+  }
+  return { badLines, pass };
 }
 
 const JSON_COLUMNS = ["responses", "metadata", "messages", "gold", "gold_ranking"] as const;
@@ -87,15 +141,25 @@ function csvRowToObject(row: Record<string, string>): { value?: unknown; error?:
 
 async function* csvRecords(source: AsyncIterable<Uint8Array>): AsyncGenerator<TImportRecord> {
   const parser = parseCsv({ columns: true, bom: true, skip_empty_lines: true, relax_column_count: true, info: true, trim: false });
-  const input = Readable.from(source);
+  const utf8 = utf8LineChecker();
+  const input = Readable.from(utf8.pass(source));
   let streamError: unknown;
   input.on("error", (e) => {
     streamError = e;
     parser.destroy(e);
   });
   input.pipe(parser);
+  // A record spans the lines after the previous record's last line up to its own (quoted cells may hold newlines).
+  let lastLine = 1;
   try {
     for await (const rec of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+      const first = lastLine + 1;
+      lastLine = rec.info.lines;
+      const bad = [...utf8.badLines].find((l) => l >= first && l <= rec.info.lines);
+      if (bad !== undefined) {
+        yield { line: rec.info.lines, error: bad === rec.info.lines ? "not valid UTF-8 text (save the file as UTF-8)" : `line ${bad}: not valid UTF-8 text (save the file as UTF-8)` };
+        continue;
+      }
       const converted = csvRowToObject(rec.record);
       yield { line: rec.info.lines, ...converted };
     }
