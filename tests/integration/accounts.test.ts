@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
-import { authenticateWithPassword, LOGIN_FAILED, LOGIN_RATE_LIMITED } from "@/lib/auth";
+import { authenticateWithPassword, hashPassword, LOGIN_FAILED, LOGIN_RATE_LIMITED } from "@/lib/auth";
 import { createUser as createUserWithPassword } from "@/lib/server/users/create-user";
 import { updateUser } from "@/lib/server/users/update-user";
 import { createInvite } from "@/lib/server/invites/create-invite";
@@ -32,10 +32,11 @@ describe("accounts", () => {
     expect(new Set([wrongPassword, unknownEmail, deactivated])).toEqual(new Set([LOGIN_FAILED]));
   });
 
-  it("login is rate limited per email after repeated failures, even with the right password", async () => {
+  it("repeated failures make the next sign-in for the account wait, even with the right password", async () => {
     const email = unique();
     await createUserWithPassword({ email, password: "correct horse", role: "LABELER" });
     for (let i = 0; i < 5; i++) await authenticateWithPassword(email, `bad-${i}`, null).catch(() => {});
+    await db.loginAttempt.updateMany({ where: { email }, data: { createdAt: new Date() } });
     await expect(authenticateWithPassword(email, "correct horse", null)).rejects.toThrow(LOGIN_RATE_LIMITED);
   });
 
@@ -85,5 +86,28 @@ describe("accounts", () => {
   it("first-admin set-up works only while no user exists", async () => {
     // Users exist in the shared test database, so set-up must refuse.
     await expect(createFirstAdmin({ email: unique(), password: "password-1" })).rejects.toThrow(/already done/);
+  });
+});
+
+describe("invitation acceptance", () => {
+  it("made-up tokens are refused without hashing a password", async () => {
+    const fakeAccept = () =>
+      acceptRoute.POST(apiRequest("/api/v1/invites/accept", { method: "POST", json: { token: `inv_fake-${crypto.randomUUID()}`, password: "password-9" } }));
+    const cpuMicros = async (work: () => Promise<unknown>) => {
+      const start = process.cpuUsage();
+      await work();
+      const used = process.cpuUsage(start);
+      return used.user + used.system; // every thread of this process; the database is another process
+    };
+    await hashPassword("warm-up-password");
+    await fakeAccept();
+    const hashes = [await cpuMicros(() => hashPassword("timing-1")), await cpuMicros(() => hashPassword("timing-2")), await cpuMicros(() => hashPassword("timing-3"))];
+    const perHash = hashes.sort((a, b) => a - b)[1];
+
+    const statuses: number[] = [];
+    const used = await cpuMicros(() => Promise.all(Array.from({ length: 16 }, () => fakeAccept().then((r) => statuses.push(r.status)))));
+    expect(statuses).toEqual(Array(16).fill(404));
+    // Hashing first costs 16 hashes (measured: 12-20x one hash); 16 token lookups cost about 2x one hash.
+    expect(used).toBeLessThan(perHash * 6);
   });
 });
