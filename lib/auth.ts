@@ -10,6 +10,10 @@ import { db, Prisma, sqlQuery, type Role } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { env } from "@/lib/env";
 import { SQL_NOW } from "@/lib/server/labeling/sql-now";
+import { claimLoginAttempt, LOGIN_RATE_LIMITED } from "@/lib/server/auth/claim-login-attempt";
+import { requestClientAddress } from "@/lib/server/auth/client-address";
+import { startAuthSession } from "@/lib/server/auth/start-auth-session";
+import { endAuthSessions } from "@/lib/server/auth/end-auth-sessions";
 
 // Accounts: email + password (argon2id), optional OAuth/OIDC, personal API tokens, and the guards every
 // page, action and route goes through.
@@ -48,16 +52,17 @@ export function hashToken(token: string): string {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Login with rate limiting
+// Login with throttling
 // ---------------------------------------------------------------------------------------------
 
 export const LOGIN_FAILED = "Invalid email or password";
-export const LOGIN_RATE_LIMITED = "Too many failed logins. Try again later.";
+export { LOGIN_RATE_LIMITED };
 
 /**
  * Checks an email and password. Fails with one message whatever was wrong (unknown email, wrong
- * password, deactivated account), and refuses further tries after too many failures for the email or
- * the address within the window.
+ * password, deactivated account); after repeated failures for the account or from the address, makes
+ * the next try wait a growing delay (lib/server/auth/claim-login-attempt.ts). `ip` is the caller's
+ * address as resolved by lib/server/auth/client-address.ts (null when unknown).
  */
 export async function authenticateWithPassword(
   emailRaw: string,
@@ -65,22 +70,16 @@ export async function authenticateWithPassword(
   ip: string | null,
 ): Promise<TSessionUser> {
   const email = emailRaw.trim().toLowerCase();
-  const { LOGIN_MAX_FAILURES, LOGIN_WINDOW_MINUTES } = env();
-  const since = new Date(Date.now() - LOGIN_WINDOW_MINUTES * 60_000);
-  const [byEmail, byIp] = await Promise.all([
-    db.loginAttempt.count({ where: { email, success: false, createdAt: { gte: since } } }),
-    ip ? db.loginAttempt.count({ where: { ip, success: false, createdAt: { gte: since } } }) : 0,
-  ]);
-  if (byEmail >= LOGIN_MAX_FAILURES || byIp >= LOGIN_MAX_FAILURES * 4) {
-    throw new AppError("RATE_LIMITED", LOGIN_RATE_LIMITED);
-  }
+  const { attemptId } = await claimLoginAttempt({ email, ip });
   const user = await db.user.findUnique({ where: { email } });
   dummyHash ??= hashPassword(crypto.randomBytes(16).toString("hex"));
   const ok = await verifyPassword(user?.passwordHash ?? (await dummyHash), password);
-  const success = Boolean(user && user.active && user.passwordHash && ok);
-  await db.loginAttempt.create({ data: { email, ip, success } });
-  if (!success || !user) throw new AppError("UNAUTHORIZED", LOGIN_FAILED);
-  await db.user.update({ where: { id: user.id }, data: { lastLoginAt: new Date() } });
+  if (!user || !user.active || !user.passwordHash || !ok) throw new AppError("UNAUTHORIZED", LOGIN_FAILED);
+  const now = new Date();
+  await db.$transaction([
+    db.loginAttempt.update({ where: { id: attemptId }, data: { success: true } }),
+    db.user.update({ where: { id: user.id }, data: { lastLoginAt: now } }),
+  ]);
   return { id: user.id, email: user.email, name: user.name, role: user.role };
 }
 
@@ -117,10 +116,15 @@ export function listOAuthProviders(): { id: string; name: string }[] {
   return oauthProviders().map((p) => ({ id: p.id, name: p.name }));
 }
 
+/** How long a browser session lasts (the JWT cookie and its AuthSession row alike). */
+export const SESSION_MAX_AGE_SECONDS = 7 * 24 * 3600;
+
+type TSignInUser = TSessionUser & { signInAddress?: string | null; userAgent?: string | null };
+
 export function authOptions(): NextAuthOptions {
   return {
     secret: process.env.NEXTAUTH_SECRET,
-    session: { strategy: "jwt", maxAge: 7 * 24 * 3600 },
+    session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
     pages: { signIn: "/login", error: "/login" },
     providers: [
       CredentialsProvider({
@@ -128,10 +132,12 @@ export function authOptions(): NextAuthOptions {
         credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
         async authorize(credentials, req) {
           if (!credentials?.email || !credentials.password) throw new Error(LOGIN_FAILED);
-          const forwarded = req?.headers?.["x-forwarded-for"];
-          const ip = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(",")[0]?.trim() ?? null;
+          // NextAuth hands over headers only: the address comes from the peer-address hook and trusted proxies.
+          const ip = requestClientAddress(req?.headers);
+          const userAgent = req?.headers?.["user-agent"];
           try {
-            return await authenticateWithPassword(credentials.email, credentials.password, ip);
+            const user = await authenticateWithPassword(credentials.email, credentials.password, ip);
+            return { ...user, signInAddress: ip, userAgent: typeof userAgent === "string" ? userAgent : null } satisfies TSignInUser;
           } catch (err) {
             throw new Error(err instanceof AppError ? err.message : LOGIN_FAILED);
           }
@@ -154,21 +160,31 @@ export function authOptions(): NextAuthOptions {
         });
         return true;
       },
-      async jwt({ token, user, account }) {
+      // At sign-in (only then is `user` given) the token gets the user, their epoch and a new session id.
+      async jwt({ token, user }) {
         if (user) {
           const email = (user.email ?? "").toLowerCase();
           const row = await db.user.findUnique({ where: { email } });
           if (row) {
+            const { signInAddress, userAgent } = user as Partial<TSignInUser>;
+            const session = await startAuthSession({ userId: row.id, maxAgeSeconds: SESSION_MAX_AGE_SECONDS, ip: signInAddress, userAgent });
             token.uid = row.id;
             token.epoch = row.sessionEpoch;
+            token.sid = session.id;
           }
-          void account;
         }
         return token;
       },
       async session({ session, token }) {
-        Object.assign(session, { uid: token.uid, epoch: token.epoch });
+        Object.assign(session, { uid: token.uid, epoch: token.epoch, sid: token.sid });
         return session;
+      },
+    },
+    events: {
+      // Sign-out ends the session in the database: a copy of the cookie stops working with it.
+      async signOut({ token }) {
+        const sid = (token as { sid?: unknown } | null)?.sid;
+        if (typeof sid === "string") await endAuthSessions({ sessionId: sid });
       },
     },
   };
@@ -178,18 +194,36 @@ export function authOptions(): NextAuthOptions {
 // Who is calling
 // ---------------------------------------------------------------------------------------------
 
-const userSelect = { id: true, email: true, name: true, role: true, active: true, sessionEpoch: true } as const;
+type TSessionClaims = { uid?: string; epoch?: number; sid?: string };
 
-/** The signed-in user of a page or server action, or null (deactivated users and stale sessions too). */
+async function sessionClaims(): Promise<TSessionClaims> {
+  return ((await getServerSession(authOptions())) ?? {}) as TSessionClaims;
+}
+
+/**
+ * The user of a session token's claims, or null: the session must be open (not signed out, not ended by a
+ * password change or reset, not expired), the user active, and the epoch current (deactivation and role
+ * changes bump it). Tokens from before sessions were recorded carry no `sid` and are refused.
+ */
+export async function findSessionUser(token: Record<string, unknown>): Promise<TSessionUser | null> {
+  const claims = token as TSessionClaims;
+  if (typeof claims.uid !== "string" || typeof claims.sid !== "string") return null;
+  const [row] = await sqlQuery<{ id: string; email: string; name: string | null; role: Role; sessionEpoch: number }>(Prisma.sql`
+    SELECT u.id, u.email, u.name, u.role::text AS role, u."sessionEpoch"
+    FROM "AuthSession" s JOIN "User" u ON u.id = s."userId"
+    WHERE s.id = ${claims.sid} AND s."userId" = ${claims.uid} AND s."endedAt" IS NULL AND s."expiresAt" > ${SQL_NOW} AND u.active`);
+  if (!row || claims.epoch !== row.sessionEpoch) return null;
+  return { id: row.id, email: row.email, name: row.name, role: row.role };
+}
+
+/** The signed-in user of a page or server action, or null (deactivated users and ended sessions too). */
 export async function getSessionUser(): Promise<TSessionUser | null> {
-  const session = await getServerSession(authOptions());
-  const { uid, epoch } = (session ?? {}) as { uid?: string; epoch?: number };
-  if (!uid) return null;
-  const user = await db.user.findUnique({ where: { id: uid }, select: userSelect });
-  if (!user || !user.active) return null;
-  // The JWT carries the epoch it was issued in; deactivation and role changes bump it.
-  if (epoch !== user.sessionEpoch) return null;
-  return { id: user.id, email: user.email, name: user.name, role: user.role };
+  return findSessionUser(await sessionClaims());
+}
+
+/** The id of the browser session the current request came with (null for none, e.g. a bearer token). */
+export async function getSessionId(): Promise<string | null> {
+  return (await sessionClaims()).sid ?? null;
 }
 
 /** The user a personal API token belongs to, or null for an unknown, revoked or expired token. */
