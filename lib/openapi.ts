@@ -37,6 +37,8 @@ function schema(s: ZodType, io: "input" | "output") {
 
 const ops: Record<string, Partial<Record<"get" | "post" | "put" | "patch" | "delete", Op>>> = {
   "/api/v1/me": { get: { summary: "The caller", access: "any signed-in user" } },
+  "/api/v1/me/password": { post: { summary: "Change your password (ends your other browser sessions)", access: "any signed-in user, with the current password", body: accounts.ZChangePasswordRequest } },
+  "/api/v1/me/sessions": { get: { summary: "Your open browser sessions (when and where they signed in)", access: "any signed-in user" } },
   "/api/v1/tokens": {
     get: { summary: "The caller's API tokens", access: "any signed-in user" },
     post: { summary: "Create a personal API token (shown once)", access: "any signed-in user", body: accounts.ZCreateTokenRequest, status: 201 },
@@ -47,6 +49,8 @@ const ops: Record<string, Partial<Record<"get" | "post" | "put" | "patch" | "del
     post: { summary: "Create a user", access: "admin", body: accounts.ZCreateUserRequest, status: 201 },
   },
   "/api/v1/users/{id}": { patch: { summary: "Change role, name, or deactivate", access: "admin", body: accounts.ZUpdateUserRequest } },
+  "/api/v1/users/{id}/password-reset": { post: { summary: "A one-time password reset link (24 h), shown once", access: "admin" } },
+  "/api/v1/password-resets/accept": { post: { summary: "Set a new password with a reset link (ends the user's sessions)", access: "anyone with the reset token", body: accounts.ZResetPasswordRequest } },
   "/api/v1/invites": {
     get: { summary: "Pending invites", access: "admin" },
     post: { summary: "Invite someone by email", access: "admin", body: accounts.ZCreateInviteRequest, status: 201 },

@@ -16,6 +16,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
     { href: "/", label: "Home" },
     { href: "/projects", label: "Projects" },
     ...(user.role === "ADMIN" ? [{ href: "/admin/users", label: "Users" }] : []),
+    { href: "/settings/account", label: "Account" },
     { href: "/settings/tokens", label: "API tokens" },
   ];
   return (

@@ -42,3 +42,11 @@ export const ZAddMemberRequest = z.object({
   userId: z.string().min(1).optional(),
   role: z.enum(["LABELER", "REVIEWER"]).default("LABELER"),
 }).refine((v) => v.email || v.userId, "give email or userId");
+
+export const ZChangePasswordRequest = z
+  .object({ currentPassword: z.string().min(1, "must not be empty").max(256), newPassword: ZPassword })
+  .refine((v) => v.newPassword !== v.currentPassword, { path: ["newPassword"], message: "must differ from the current password" });
+export type TChangePasswordRequest = z.infer<typeof ZChangePasswordRequest>;
+
+export const ZResetPasswordRequest = z.object({ token: z.string().min(10).max(200), password: ZPassword });
+export type TResetPasswordRequest = z.infer<typeof ZResetPasswordRequest>;
