@@ -77,10 +77,11 @@ describe("npm start keeps the product up", () => {
     const port = await freePort();
     baseUrl = `http://localhost:${port}`;
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "rlhf-supervisor-"));
-    // The product's own embedded PostgreSQL, not the tests' one; Next sets NODE_ENV itself.
-    const { DATABASE_URL: _testDb, NODE_ENV: _testEnv, ...inherited } = process.env;
+    // The product's own embedded PostgreSQL, not the tests' one.
+    const { DATABASE_URL: _testDb, ...inherited } = process.env;
     const env: NodeJS.ProcessEnv = {
       ...inherited,
+      NODE_ENV: "development",
       PORT: String(port),
       RLHF_DATA_DIR: dataDir,
       NEXT_DIST_DIR: ".next-supervisor-test",
