@@ -31,7 +31,7 @@ type TService = {
   env: NodeJS.ProcessEnv;
   /** Without it the product is useless: when it crashes too often, everything stops. */
   essential: boolean;
-  /** Clean-up after a crash, before the restart. */
+  /** Clean-up after a crash (done while the restart waits out its delay). */
   afterCrash?: (pid: number) => Promise<void>;
   child?: ChildProcess;
   restartTimer?: NodeJS.Timeout;
