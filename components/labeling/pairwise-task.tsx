@@ -63,7 +63,6 @@ export function PairwiseTask({ task, initial, onDraft, onSubmit, submitRef, subm
         strength: selected.strength,
         ...(Object.keys(flags).length ? { flags } : {}),
         ...(state.rationale.trim() ? { rationale: state.rationale.trim() } : {}),
-        ...(selected.choice === "both_bad" ? { allBad: true } : {}),
       },
       state,
     );

@@ -26,6 +26,7 @@ export const RANKING_SHORTCUTS: [string, string][] = [
   ["T", "tie with the answer above"],
   ["U", "untie"],
   ["1 – 7", "quality score of the focused answer"],
+  ["C", "the order shown is right: confirm it as it is"],
   ["Space on ⠿", "pick up / drop (then ↑ ↓), Esc cancels"],
   ["Enter", "submit (Ctrl+Enter anywhere, also in text fields)"],
 ];
@@ -41,6 +42,7 @@ export function RankingBoard({
   onChange,
   onSubmit,
   onScoreKey,
+  onConfirmKey,
   renderExtra,
   autoFocus,
 }: {
@@ -49,6 +51,8 @@ export function RankingBoard({
   onChange: (groups: TGroups) => void;
   onSubmit?: () => void;
   onScoreKey?: (id: string, score: number) => void;
+  /** C on a focused answer: the labeler confirms the order as it is shown. */
+  onConfirmKey?: () => void;
   renderExtra?: (item: TRankItem) => React.ReactNode;
   autoFocus?: boolean;
 }) {
@@ -103,6 +107,12 @@ export function RankingBoard({
     if (key === "End") return handled(), setFocusId(flat[flat.length - 1]);
     if (key.toLowerCase() === "t") return handled(), actions.tie(id);
     if (key.toLowerCase() === "u") return handled(), actions.untie(id);
+    if (key.toLowerCase() === "c" && onConfirmKey) {
+      handled();
+      onConfirmKey();
+      setMessage("You confirmed the order as it is.");
+      return;
+    }
     if (/^[1-7]$/.test(key) && onScoreKey) {
       handled();
       onScoreKey(id, Number(key));
@@ -141,7 +151,7 @@ export function RankingBoard({
     <div>
       <p id={instructionsId} className="sr-only">
         Answers are ranked best first. Focus an answer and press Alt+Arrow Up or K to move it up, Alt+Arrow Down or J to move it down,
-        T to tie it with the answer above, U to untie it, 1 to 7 to score it, Enter to submit.
+        T to tie it with the answer above, U to untie it, 1 to 7 to score it,{onConfirmKey ? " C to confirm the order as it is," : ""} Enter to submit.
       </p>
       <div aria-live="polite" role="status" className="sr-only" data-testid="ranking-announcer">{message}</div>
       <DndContext

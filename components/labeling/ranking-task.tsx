@@ -1,5 +1,6 @@
 "use client";
-import { useEffect, useMemo, useState } from "react";
+import { useEffect, useId, useMemo, useState } from "react";
+import type { TOrderAction } from "@/lib/schemas/labeling";
 import { Button } from "@/components/ui/button";
 import { Textarea } from "@/components/ui/input";
 import { PromptView } from "./conversation";
@@ -16,7 +17,15 @@ export type TRankingDraft = {
   scores: Record<string, number>;
   rationale: string;
   allBad: boolean;
+  /**
+   * How the labeler settled the order: "moved" once they move, tie or score an answer, "confirmed" when
+   * they tick "the order shown is right". Until one of them the order is the shuffled one they were
+   * handed, and submitting is refused (the API refuses it too).
+   */
+  orderAction?: TOrderAction;
 };
+
+const NEEDS_ORDER = "Move, tie or score an answer, or confirm that the order shown is right (C), before submitting.";
 
 export function RankingTask({ task, initial, onDraft, onSubmit, submitRef, submitting }: TTaskWidgetProps<TRankingDraft>) {
   const items = useMemo(() => task.responses.map((r, i) => ({ id: r.id, label: answerLabel(i), text: r.text })), [task.responses]);
@@ -26,18 +35,30 @@ export function RankingTask({ task, initial, onDraft, onSubmit, submitRef, submi
       ? initial
       : { groups: ids.map((id) => [id]), flags: {}, scores: {}, rationale: "", allBad: false },
   );
+  const [error, setError] = useState<string>();
+  const hintId = useId();
   const update = (patch: Partial<TRankingDraft>) => {
     const next = { ...state, ...patch };
     setState(next);
     onDraft(next);
+    if (next.orderAction) setError(undefined);
+  };
+  const moved = (patch: Partial<TRankingDraft>) => update({ ...patch, orderAction: "moved" });
+  const confirm = (on: boolean) => {
+    if (state.orderAction !== "moved") update({ orderAction: on ? "confirmed" : undefined });
   };
 
   function submit() {
     if (submitting) return;
+    if (!state.orderAction) {
+      setError(NEEDS_ORDER);
+      return;
+    }
     const flags = Object.fromEntries(Object.entries(state.flags).filter(([, v]) => v.length > 0));
     onSubmit(
       {
         ranking: state.groups,
+        orderAction: state.orderAction,
         ...(Object.keys(flags).length ? { flags } : {}),
         ...(Object.keys(state.scores).length ? { score: state.scores } : {}),
         ...(state.rationale.trim() ? { rationale: state.rationale.trim() } : {}),
@@ -58,7 +79,7 @@ export function RankingTask({ task, initial, onDraft, onSubmit, submitRef, submi
     const scores = { ...state.scores };
     if (score === undefined) delete scores[id];
     else scores[id] = score;
-    update({ scores });
+    moved({ scores });
   };
 
   return (
@@ -71,9 +92,10 @@ export function RankingTask({ task, initial, onDraft, onSubmit, submitRef, submi
       <RankingBoard
         items={items}
         groups={state.groups}
-        onChange={(groups) => update({ groups })}
+        onChange={(groups) => moved({ groups })}
         onSubmit={submit}
         onScoreKey={(id, score) => setScore(id, score)}
+        onConfirmKey={() => confirm(true)}
         autoFocus
         renderExtra={(item) => (
           <ResponseFlags
@@ -87,6 +109,19 @@ export function RankingTask({ task, initial, onDraft, onSubmit, submitRef, submi
         )}
       />
       <CompareResponses responses={items} />
+      {state.orderAction === "moved" ? (
+        <p className="rounded-lg border border-zinc-200 p-3 text-sm text-zinc-600 dark:border-zinc-800 dark:text-zinc-400" data-testid="order-set">
+          ✓ You set this order.
+        </p>
+      ) : (
+        <label className="flex items-start gap-2 rounded-lg border border-zinc-200 p-3 text-sm dark:border-zinc-800">
+          <input type="checkbox" className="mt-0.5 h-4 w-4" checked={state.orderAction === "confirmed"} onChange={(e) => confirm(e.target.checked)} />
+          <span>
+            <span className="font-medium">This order is right</span> <kbd className="rounded border border-zinc-300 px-1 font-mono text-xs dark:border-zinc-700">C</kbd>
+            <span className="block text-xs text-zinc-500">The answers came in a random order. Tick this only if that order is already your ranking; otherwise move, tie or score them.</span>
+          </span>
+        </label>
+      )}
       <label className="flex items-start gap-2 rounded-lg border border-zinc-200 p-3 text-sm dark:border-zinc-800">
         <input type="checkbox" className="mt-0.5 h-4 w-4" checked={state.allBad} onChange={(e) => update({ allBad: e.target.checked })} />
         <span>
@@ -98,9 +133,10 @@ export function RankingTask({ task, initial, onDraft, onSubmit, submitRef, submi
         <label htmlFor={`rationale-${task.id}`} className="mb-1 block text-sm font-medium">Why? (optional)</label>
         <Textarea id={`rationale-${task.id}`} value={state.rationale} onChange={(e) => update({ rationale: e.target.value })} placeholder="What decided the order: correctness, helpfulness, safety…" className="min-h-16" />
       </div>
+      {error ? <p role="alert" className="text-sm text-red-600">{error}</p> : null}
       <div className="flex flex-wrap items-center gap-3">
-        <Button type="button" onClick={submit} disabled={submitting}>{submitting ? "Submitting…" : "Submit ranking"}</Button>
-        <span className="text-xs text-zinc-500">Enter on an answer, or Ctrl+Enter anywhere</span>
+        <Button type="button" onClick={submit} disabled={submitting || !state.orderAction} aria-describedby={hintId}>{submitting ? "Submitting…" : "Submit ranking"}</Button>
+        <span id={hintId} className="text-xs text-zinc-500">{state.orderAction ? "Enter on an answer, or Ctrl+Enter anywhere" : NEEDS_ORDER}</span>
       </div>
     </div>
   );

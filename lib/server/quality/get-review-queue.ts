@@ -34,12 +34,12 @@ export async function getReviewQueue(options: { user: TSessionUser; projectId: s
     responses: { orderBy: { position: "asc" as const }, select: { response: { select: { id: true, text: true, source: true } } } },
   };
   const [rk, pw, dm] = await Promise.all([
-    db.ranking.findMany({ where: { id: { in: ids("ranking") } }, select: { id: true, groups: true, flags: true, scores: true, rationale: true, allBad: true, timeSpentMs: true, user: { select: { id: true, email: true, name: true } }, task: { select: taskSelect } } }),
+    db.ranking.findMany({ where: { id: { in: ids("ranking") } }, select: { id: true, groups: true, flags: true, scores: true, rationale: true, allBad: true, orderAction: true, timeSpentMs: true, user: { select: { id: true, email: true, name: true } }, task: { select: taskSelect } } }),
     db.pairwiseLabel.findMany({ where: { id: { in: ids("pairwise") } }, select: { id: true, choice: true, strength: true, flags: true, rationale: true, timeSpentMs: true, user: { select: { id: true, email: true, name: true } }, task: { select: taskSelect } } }),
     db.demonstration.findMany({ where: { id: { in: ids("demonstration") } }, select: { id: true, text: true, rationale: true, timeSpentMs: true, user: { select: { id: true, email: true, name: true } }, task: { select: taskSelect } } }),
   ]);
   const details = new Map<string, { user: { id: string; email: string; name: string | null }; task: { id: string; prompt: { text: string; messages: unknown }; responses: { response: { id: string; text: string; source: "HUMAN" | "IMPORTED" | "MODEL" } }[] }; label: TReviewQueueItem["label"] }>();
-  for (const r of rk) details.set(r.id, { user: r.user, task: r.task, label: { groups: r.groups as string[][], flags: r.flags as Record<string, string[]>, scores: r.scores as Record<string, number>, rationale: r.rationale, allBad: r.allBad, timeSpentMs: r.timeSpentMs } });
+  for (const r of rk) details.set(r.id, { user: r.user, task: r.task, label: { groups: r.groups as string[][], flags: r.flags as Record<string, string[]>, scores: r.scores as Record<string, number>, rationale: r.rationale, allBad: r.allBad, orderAction: r.orderAction as TReviewQueueItem["label"]["orderAction"], timeSpentMs: r.timeSpentMs } });
   for (const r of pw) details.set(r.id, { user: r.user, task: r.task, label: { choice: r.choice as "A" | "B" | "tie" | "both_bad", strength: r.strength, flags: r.flags as Record<string, string[]>, rationale: r.rationale, timeSpentMs: r.timeSpentMs } });
   for (const r of dm) details.set(r.id, { user: r.user, task: r.task, label: { text: r.text, rationale: r.rationale, timeSpentMs: r.timeSpentMs } });
 
