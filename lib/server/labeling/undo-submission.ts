@@ -8,23 +8,28 @@ import { findOwnAssignment } from "@/lib/server/labeling/find-own-assignment";
 /**
  * Takes back the caller's last submission (it must be on this task, at most 5 minutes old, not yet
  * reviewed): the label is deleted (with the HUMAN response a demonstration made), the task reopens and
- * the lease returns to the caller for the project's lease time, same response order.
+ * the lease returns to the caller for the project's lease time, same response order. Every check is made
+ * inside the transaction that acts, on locked rows: of several undos at once exactly one succeeds.
  */
 export async function undoSubmission(options: { user: TSessionUser; taskId: string }) {
   const { user } = options;
   const { task, assignment } = await findOwnAssignment({ user, taskId: options.taskId });
-  if (!assignment || assignment.status !== "SUBMITTED" || !assignment.submittedAt) throw new AppError("CONFLICT", "You have no submission on this task to undo");
-  if (Date.now() - assignment.submittedAt.getTime() > UNDO_WINDOW_MS) throw new AppError("CONFLICT", "Submissions can only be undone within 5 minutes");
-  const last = await db.taskAssignment.findFirst({
-    where: { userId: user.id, status: "SUBMITTED" },
-    orderBy: { submittedAt: "desc" },
-    select: { id: true },
-  });
-  if (last?.id !== assignment.id) throw new AppError("CONFLICT", "Only your last submission can be undone");
+  if (!assignment) throw new AppError("CONFLICT", "You have no submission on this task to undo");
 
   return db.$transaction(async (tx) => {
-    // Lock the task row, as claims do, before changing its counts.
+    // Lock the task row, as claims do, before changing its counts; then the assignment, and re-read it.
     await tx.$queryRaw(Prisma.sql`SELECT id FROM "Task" WHERE id = ${task.id} FOR UPDATE`);
+    const [current] = await tx.$queryRaw<{ status: string; submittedAt: Date | null }[]>(
+      Prisma.sql`SELECT status::text AS status, "submittedAt" FROM "TaskAssignment" WHERE id = ${assignment.id} FOR UPDATE`,
+    );
+    if (!current || current.status !== "SUBMITTED" || !current.submittedAt) throw new AppError("CONFLICT", "You have no submission on this task to undo");
+    if (Date.now() - current.submittedAt.getTime() > UNDO_WINDOW_MS) throw new AppError("CONFLICT", "Submissions can only be undone within 5 minutes");
+    const last = await tx.taskAssignment.findFirst({
+      where: { userId: user.id, status: "SUBMITTED" },
+      orderBy: { submittedAt: "desc" },
+      select: { id: true },
+    });
+    if (last?.id !== assignment.id) throw new AppError("CONFLICT", "Only your last submission can be undone");
     const where = { assignmentId: assignment.id };
     const reviewed =
       (await tx.labelReview.count({ where: { OR: [{ ranking: where }, { demonstration: where }, { pairwise: where }] } })) > 0;

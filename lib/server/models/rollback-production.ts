@@ -1,5 +1,5 @@
 import "server-only";
-import { db } from "@/lib/db";
+import { db, Prisma } from "@/lib/db";
 import type { TSessionUser } from "@/lib/auth";
 import { AppError } from "@/lib/errors";
 import { requireProjectAccess } from "@/lib/permissions";
@@ -7,10 +7,12 @@ import { requireProjectAccess } from "@/lib/permissions";
 /**
  * Puts the previous production version back: the current one returns to APPROVED (and leaves the
  * promotion history), the approved policy promoted most recently before it becomes PRODUCTION again.
+ * Under the project's row lock (as promotions take it): ten rollbacks at once go back one version.
  */
 export async function rollbackProduction(options: { user: TSessionUser; projectId: string }) {
   await requireProjectAccess(options.user, options.projectId, "manage");
-  const result = await db.$transaction(async (tx) => {
+  return db.$transaction(async (tx) => {
+    await tx.$queryRaw(Prisma.sql`SELECT id FROM "Project" WHERE id = ${options.projectId} FOR UPDATE`);
     const current = await tx.modelVersion.findFirst({ where: { projectId: options.projectId, status: "PRODUCTION" }, select: { id: true, promotedAt: true } });
     if (!current) throw new AppError("CONFLICT", "There is no production version to roll back");
     const previous = await tx.modelVersion.findFirst({
@@ -21,8 +23,7 @@ export async function rollbackProduction(options: { user: TSessionUser; projectI
     if (!previous) throw new AppError("CONFLICT", "There is no earlier production version to go back to");
     await tx.modelVersion.update({ where: { id: current.id }, data: { status: "APPROVED", promotedAt: null } });
     await tx.modelVersion.update({ where: { id: previous.id }, data: { status: "PRODUCTION" } });
+    await tx.auditLog.create({ data: { actorId: options.user.id, action: "model.rollback", target: current.id, data: { projectId: options.projectId, productionId: previous.id } } });
     return { productionId: previous.id, rolledBackId: current.id };
   });
-  await db.auditLog.create({ data: { actorId: options.user.id, action: "model.rollback", target: result.rolledBackId, data: { projectId: options.projectId, productionId: result.productionId } } });
-  return result;
 }

@@ -28,7 +28,7 @@ export async function reviewLabel(options: { user: TSessionUser; kind: TKindPara
 
   const issue = (path: string, message: string) => new AppError("INVALID_INPUT", `${path}: ${message}`, [{ path, message }]);
   const data: Record<string, unknown> = {};
-  let status: TStatus = request.decision === "accept" ? "ACCEPTED" : request.decision === "reject" ? "REJECTED" : "CORRECTED";
+  const status: TStatus = request.decision === "accept" ? "ACCEPTED" : request.decision === "reject" ? "REJECTED" : "CORRECTED";
   if (request.decision === "correct") {
     if (kind === "ranking") {
       if (!request.correctedGroups) throw issue("correctedGroups", "required to correct a ranking");
@@ -49,13 +49,30 @@ export async function reviewLabel(options: { user: TSessionUser; kind: TKindPara
     throw issue("decision", 'corrections need decision "correct"');
   }
 
+  const table = Prisma.raw(kind === "ranking" ? `"Ranking"` : kind === "pairwise" ? `"PairwiseLabel"` : `"Demonstration"`);
   return db.$transaction(async (tx) => {
+    // Lock the task (its counts change) and the label, then decide on the label as it is now: of several
+    // identical reviews at once, exactly one is applied.
     await tx.$queryRaw(Prisma.sql`SELECT id FROM "Task" WHERE id = ${label.taskId} FOR UPDATE`);
+    const [row] = await tx.$queryRaw<{ status: TStatus | "PENDING"; current: unknown }[]>(Prisma.sql`
+      SELECT status::text AS status,
+        ${Prisma.raw(kind === "ranking" ? `"correctedGroups"` : kind === "pairwise" ? `"correctedChoice"` : `"correctedText"`)} AS current
+      FROM ${table} WHERE id = ${labelId} FOR UPDATE`);
+    if (!row) throw AppError.notFound("Label");
+    const latest = await tx.labelReview.findFirst({
+      where: kind === "ranking" ? { rankingId: labelId } : kind === "pairwise" ? { pairwiseId: labelId } : { demonstrationId: labelId },
+      orderBy: { createdAt: "desc" },
+      select: { decision: true },
+    });
+    const sameContent = request.decision !== "correct" || JSON.stringify(row.current) === JSON.stringify(Object.values(data)[0]);
+    if (row.status === status && latest?.decision === request.decision && sameContent) {
+      throw new AppError("CONFLICT", `This label is already ${status.toLowerCase()}${request.decision === "correct" ? " with this correction" : ""}`);
+    }
     const update = { status, ...data } as never;
     if (kind === "ranking") await tx.ranking.update({ where: { id: labelId }, data: update });
     else if (kind === "pairwise") await tx.pairwiseLabel.update({ where: { id: labelId }, data: update });
     else await tx.demonstration.update({ where: { id: labelId }, data: update });
-    const wasRejected = label.status === "REJECTED";
+    const wasRejected = row.status === "REJECTED";
     if (status === "REJECTED" && !wasRejected) {
       await tx.$executeRaw(Prisma.sql`UPDATE "Task" SET "labelsDone" = GREATEST("labelsDone" - 1, 0),
         status = CASE WHEN status = 'COMPLETE' THEN 'OPEN'::"TaskStatus" ELSE status END WHERE id = ${label.taskId}`);
@@ -72,7 +89,6 @@ export async function reviewLabel(options: { user: TSessionUser; kind: TKindPara
       },
       select: { id: true },
     });
-    status = status as TStatus;
     return { id: labelId, kind, status, reviewId: review.id };
   });
 }
