@@ -76,11 +76,22 @@ const ops: Record<string, Partial<Record<"get" | "post" | "put" | "patch" | "del
   "/api/v1/projects/{id}/tasks/next": { get: { summary: "Lease the next task (204 when none)", access: "members", query: { kind: "ranking | demonstration | pairwise" }, response: labeling.ZNextTaskResponse } },
   "/api/v1/projects/{id}/feedback": { get: { summary: "Reviews of the caller's own labels in the project (decision, comment, task, prompt), newest first", access: "members (their own labels only)", query: { limit: "1-100, default 20" }, response: labeling.ZFeedbackResponse } },
   "/api/v1/tasks/{id}/submit": { post: { summary: "Submit a label (a ranking says orderAction: moved or confirmed)", access: "the labeler holding the lease", body: labeling.ZSubmitTaskRequest, response: labeling.ZSubmitTaskResponse } },
+  "/api/v1/tasks/{id}/skip": { post: { summary: "Give a leased task back with a reason (never offered to the caller again)", access: "the labeler holding the lease", body: labeling.ZSkipTaskRequest, response: labeling.ZSkipTaskResponse } },
+  "/api/v1/tasks/{id}/undo": { post: { summary: "Take back the caller's last submission (within 5 minutes, not yet reviewed); 409 when there is none", access: "the labeler who submitted", response: labeling.ZUndoResponse } },
+  "/api/v1/tasks/{id}/draft": {
+    get: { summary: "The caller's saved work in progress on a task (204 when none)", access: "members of the task's project", response: labeling.ZDraftResponse },
+    put: { summary: "Save work in progress (at most 100 kB of JSON)", access: "the labeler holding the lease", body: labeling.ZSaveDraftRequest },
+  },
   "/api/v1/projects/{id}/snapshots": {
     get: { summary: "Snapshots", access: "members", response: labeling.ZListSnapshotsResponse },
     post: { summary: "Freeze accepted labels into a snapshot", access: "reviewers and admins", body: labeling.ZCreateSnapshotRequest, response: labeling.ZSnapshotSummary, status: 201 },
   },
   "/api/v1/projects/{id}/snapshots/preview": { get: { summary: "What freezing a snapshot now would hold: counts, reviewed and unreviewed labels, labels waiting for review", access: "reviewers and admins", response: labeling.ZSnapshotPreview } },
+  "/api/v1/projects/{id}/quality": { get: { summary: "Labeling quality: agreement, gold accuracy and time per labeler", access: "reviewers and admins", response: labeling.ZProjectQualityResponse } },
+  "/api/v1/projects/{id}/review-queue": { get: { summary: "Labels to review: failed gold first, then low agreement, then the rest", access: "reviewers and admins", query: { limit: "1..500 (default 50)" }, response: labeling.ZReviewQueueResponse } },
+  "/api/v1/labels/{kind}/{id}/review": {
+    post: { summary: "Accept, correct or reject a label (kind: ranking | pairwise | demonstration); 409 when that decision is already applied", access: "reviewers of the label's project (not their own label) and admins", body: labeling.ZReviewLabelRequest, response: labeling.ZReviewLabelResponse },
+  },
   "/api/v1/snapshots/{id}/export": { get: { summary: "Export a snapshot as JSONL (TRL / OpenRLHF fields)", access: "reviewers and admins", query: { format: "sft | sft_messages | preference | prompts", split: "train | eval" }, responseType: "application/x-ndjson" } },
 
   "/api/v1/projects/{id}/runs": {
@@ -138,9 +149,10 @@ export function openApiDocument(serverUrl?: string) {
           ...(op!.response ? { content: { "application/json": { schema: schema(op!.response, "output") } } } : op!.responseType ? { content: { [op!.responseType]: {} } } : {}),
         },
         "401": { description: "Not signed in, or an unknown / revoked token", content: { "application/json": { schema: errorSchema } } },
-        "403": { description: "Signed in without the needed role", content: { "application/json": { schema: errorSchema } } },
+        "403": { description: "Signed in without the needed role, or a cookie-authenticated write from another origin or with a non-JSON body", content: { "application/json": { schema: errorSchema } } },
         "404": { description: "Not found, or not a member of the project", content: { "application/json": { schema: errorSchema } } },
         ...(op!.body || op!.rawBody ? { "422": { description: "Invalid input, every issue listed", content: { "application/json": { schema: errorSchema } } } } : {}),
+        ...(op!.body || op!.rawBody ? { "413": { description: "Body over the route's size limit (1 MiB; IMPORT_MAX_BYTES for imports)", content: { "application/json": { schema: errorSchema } } } } : {}),
       };
       paths[p][method] = {
         summary: op!.summary,
