@@ -6,7 +6,7 @@ export const HEARTBEAT_INTERVAL_MS = 5_000;
 /** A worker not seen for this long is dead: the runs it held are retried elsewhere. */
 export const HEARTBEAT_STALE_MS = 30_000;
 
-export function startHeartbeat(db: PrismaClient, info: () => Record<string, unknown>) {
+export function startHeartbeat(db: PrismaClient, info: () => Record<string, unknown>, options: { intervalMs?: number } = {}) {
   const id = `${os.hostname()}:${process.pid}`;
   const startedAt = new Date();
   const beat = async () => {
@@ -24,7 +24,7 @@ export function startHeartbeat(db: PrismaClient, info: () => Record<string, unkn
     } catch (err) {
       console.error(`[worker] heartbeat failed: ${(err as Error).message.split("\n")[0]}`);
     }
-    timer = setTimeout(loop, HEARTBEAT_INTERVAL_MS);
+    timer = setTimeout(loop, options.intervalMs ?? HEARTBEAT_INTERVAL_MS);
   };
   const first = loop();
   return {

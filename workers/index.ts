@@ -13,7 +13,7 @@ async function main() {
   const heartbeat = startHeartbeat(db, info);
   await heartbeat.ready;
   const log = (line: string) => console.log(`[worker] ${line}`);
-  const jobs = await startJobWorkers({ activeRuns, beat: heartbeat.beat, log });
+  const jobs = await startJobWorkers({ workerId: heartbeat.id, activeRuns, beat: heartbeat.beat, log });
   log(`up as ${heartbeat.id}, working the queue`);
 
   let stopping = false;

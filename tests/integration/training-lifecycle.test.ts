@@ -104,7 +104,11 @@ describe("training run job", () => {
     const { admin, project } = await seed();
     const { id } = await createRun({ projectId: project.id, createdById: admin.id, request: { stages: ["pretrain", "sft"], config: { ...fast, maxSteps: 100_000 } } });
     const running = runTrainingJob(id, { cancelPollMs: 100 });
-    await new Promise((r) => setTimeout(r, 2_000));
+    // Cancel once it is training (the stage's thread starts in a second or two).
+    for (let i = 0; i < 600; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      if ((await db.trainingStage.findFirstOrThrow({ where: { runId: id } })).step > 0) break;
+    }
     await cancelRun({ user: admin, runId: id });
     expect(await running).toBe("cancelled");
     const run = await db.trainingRun.findUniqueOrThrow({ where: { id }, include: { stages: { orderBy: { position: "asc" } } } });
@@ -159,7 +163,7 @@ describe("training run job", () => {
     const stageId = stage.id;
     const rows = await db.stageMetric.findMany({ where: { stageId, name: Object.keys(b).find((k) => /loss/.test(k)) }, select: { step: true } });
     expect(new Set(rows.map((r) => r.step)).size).toBe(rows.length);
-  });
+  }, 300_000); // three runs of 2,500 steps: over two minutes on a loaded two-core machine
 
   it("the recovery sweep hands a lost worker's run back to the queue for a retry", async () => {
     const { admin, project } = await seed();

@@ -2,16 +2,25 @@
 // ARTIFACTS_DIR/<projectId>/<runId>/<position>-<kind>, streams its metrics to StageMetric, its progress to
 // TrainingStage and its log to RunLog, and registers a ModelVersion. Idempotent: a retried job skips
 // finished stages and the engine resumes the interrupted one from outDir/checkpoint.
+//
+// The stage trains in a worker thread (workers/thread/), so this process's event loop (heartbeat,
+// lease renewal, cancellation, generation streams) stays live however long a step takes. The job holds
+// the run's lease (run-lease.ts) from start to end: a second worker given the same run answers "busy",
+// and a worker that loses the lease stops its stage at once and writes nothing more.
+import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { db } from "../../lib/db.ts";
 import type { ModelKind, Prisma } from "../../lib/generated/prisma/client.ts";
 import { STAGE_MODEL_KIND, type TRunConfig, type TStageName } from "../../lib/schemas/training.ts";
-import { DataError, STAGES } from "../engine.ts";
+import { DataError } from "../data/index.ts";
+import { StageKilledError, startStageThread, type StageThread } from "../thread/stage-thread.ts";
 import { withGenerators } from "./generate.ts";
+import { RUN_LEASE_MS, renewRunLease, takeRunLease, writeLeasedRun } from "./run-lease.ts";
 import { artifactsDir, readSnapshotData, stageRecords, type TSnapshotRows } from "./data.ts";
 
-export type TTrainingOutcome = "succeeded" | "failed" | "cancelled" | "interrupted";
+/** busy: another worker holds the run's lease (nothing done); lost: this worker lost it mid-stage and stopped. */
+export type TTrainingOutcome = "succeeded" | "failed" | "cancelled" | "interrupted" | "busy" | "lost";
 
 export interface TrainingJobOptions {
   /** Aborted when the worker shuts down: stages checkpoint and the job is left for a retry. */
@@ -20,8 +29,14 @@ export interface TrainingJobOptions {
   finalAttempt?: boolean;
   /** Console echo of log lines. */
   echo?: (line: string) => void;
-  /** How often cancelRequested is read (ms). */
+  /** How often the lease is renewed and cancelRequested read (ms; at most a third of leaseMs). */
   cancelPollMs?: number;
+  /** Who holds the run's lease while this job runs (the worker's heartbeat id); default a fresh id. */
+  workerId?: string;
+  /** How long the lease lasts without renewal (ms; default RUN_LEASE_MS). */
+  leaseMs?: number;
+  /** A cancelled stage that has not stopped at a step boundary after this long is ended mid-step (ms). */
+  cancelGraceMs?: number;
   /** Sample answers on a few prompts after SFT and policy stages (default true). */
   evaluate?: boolean;
 }
@@ -65,29 +80,76 @@ function runLogger(runId: string, echo?: (l: string) => void) {
   return { log, flush };
 }
 
+/** The job's hold on its run: renewed every few seconds from taking the lease to the end. */
+interface Hold {
+  owner: string;
+  leaseMs: number;
+  /** Set once the lease is gone (taken by another worker, or not renewable in time). */
+  lost: string | null;
+  cancelRequested: boolean;
+  /** What the running stage does on a cancel request or a lost lease. */
+  stage: { cancel(): void; lose(why: string): void } | null;
+}
+
 /** Runs (or resumes) one training run. Never throws for a stage failure on the final attempt. */
 export async function runTrainingJob(runId: string, options: TrainingJobOptions = {}): Promise<TTrainingOutcome> {
-  const run = await db.trainingRun.findUnique({
+  const hold: Hold = { owner: options.workerId ?? `job:${crypto.randomUUID()}`, leaseMs: options.leaseMs ?? RUN_LEASE_MS, lost: null, cancelRequested: false, stage: null };
+  if (!(await takeRunLease(runId, hold.owner, hold.leaseMs))) {
+    const r = await db.trainingRun.findUnique({ where: { id: runId }, select: { status: true } });
+    if (!r || r.status === "FAILED") return "failed";
+    if (r.status === "SUCCEEDED") return "succeeded";
+    if (r.status === "CANCELLED") return "cancelled";
+    return "busy";
+  }
+  // Renew the lease (and read cancelRequested) until the job ends, between stages too.
+  let renewed = Date.now();
+  const lose = (why: string) => {
+    hold.lost ??= why;
+    hold.stage?.lose(hold.lost);
+  };
+  const keeper = setInterval(() => {
+    void renewRunLease(runId, hold.owner, hold.leaseMs)
+      .then((r) => {
+        if (!r.held) return lose("another worker holds this round now");
+        renewed = Date.now();
+        if (r.cancelRequested) {
+          hold.cancelRequested = true;
+          hold.stage?.cancel();
+        }
+      })
+      .catch(() => {
+        // Unable to prove the lease is still ours before it runs out: stop rather than risk a twin.
+        if (Date.now() - renewed > hold.leaseMs * 0.8) lose("could not renew its lease");
+      });
+  }, Math.max(10, Math.min(options.cancelPollMs ?? 2_000, hold.leaseMs / 3)));
+  try {
+    return await runHeld(runId, hold, options);
+  } finally {
+    clearInterval(keeper);
+  }
+}
+
+async function runHeld(runId: string, hold: Hold, options: TrainingJobOptions): Promise<TTrainingOutcome> {
+  const { owner, leaseMs } = hold;
+  const run = await db.trainingRun.findUniqueOrThrow({
     where: { id: runId },
     include: { stages: { orderBy: { position: "asc" }, include: { modelVersion: true } }, fromVersion: true },
   });
-  if (!run) return "failed";
-  if (run.status === "SUCCEEDED") return "succeeded";
-  if (run.status === "FAILED") return "failed";
-  if (run.status === "CANCELLED") return "cancelled";
   const logger = runLogger(runId, options.echo);
   const { log } = logger;
+  /** The run's row, written only while this job holds the lease (`release` ends the round's hold). */
+  const writeRun = (data: Prisma.TrainingRunUpdateManyMutationInput, release = false) => writeLeasedRun(runId, owner, data, { release });
 
   const finishCancelled = async () => {
     await db.trainingStage.updateMany({ where: { runId, status: { in: ["QUEUED", "RUNNING"] } }, data: { status: "CANCELLED", finishedAt: new Date() } });
-    await db.trainingRun.update({ where: { id: runId }, data: { status: "CANCELLED", finishedAt: new Date() } });
+    await writeRun({ status: "CANCELLED", finishedAt: new Date() }, true);
     log("Run cancelled.");
     await logger.flush();
     return "cancelled" as const;
   };
   if (run.cancelRequested) return finishCancelled();
 
-  await db.trainingRun.update({ where: { id: runId }, data: { status: "RUNNING", startedAt: run.startedAt ?? new Date(), error: null } });
+  await writeRun({ status: "RUNNING", startedAt: run.startedAt ?? new Date(), error: null });
   const config = (run.config ?? {}) as TRunConfig;
   const root = artifactsDir();
   let snapshot: TSnapshotRows | null = null;
@@ -105,6 +167,7 @@ export async function runTrainingJob(runId: string, options: TrainingJobOptions 
   }
 
   for (const stage of run.stages) {
+    if (hold.lost) return "lost";
     const kind = stageKind(stage.kind);
     if (stage.status === "SUCCEEDED" && stage.modelVersion?.artifactPath) {
       const ref: TModelRef = { versionId: stage.modelVersion.id, dir: path.join(root, stage.modelVersion.artifactPath), kind: stage.modelVersion.kind };
@@ -116,26 +179,29 @@ export async function runTrainingJob(runId: string, options: TrainingJobOptions 
     const outDir = path.join(root, rel);
     const resuming = fs.existsSync(path.join(outDir, "checkpoint"));
 
-    // Cancellation (cancelRequested, read every few seconds) and interruption (worker shutdown).
+    // Cancellation (cancelRequested, read every few seconds with the lease renewal), interruption
+    // (worker shutdown) and a lost lease. Cancel and interrupt stop the stage at its next step; a
+    // cancelled step that does not end within cancelGraceMs, or a lost lease, ends the thread at once.
     const ac = new AbortController();
     let reason: "cancel" | "interrupt" | null = null;
+    let thread = null as StageThread | null;
+    let cancelKill: NodeJS.Timeout | undefined;
     const onInterrupt = () => {
       reason ??= "interrupt";
       ac.abort();
     };
     if (options.signal?.aborted) onInterrupt();
     options.signal?.addEventListener("abort", onInterrupt);
-    const poll = setInterval(() => {
-      void db.trainingRun
-        .findUnique({ where: { id: runId }, select: { cancelRequested: true } })
-        .then((r) => {
-          if (r?.cancelRequested) {
-            reason ??= "cancel";
-            ac.abort();
-          }
-        })
-        .catch(() => {});
-    }, options.cancelPollMs ?? 2_000);
+    hold.stage = {
+      cancel() {
+        if (reason !== null) return;
+        reason = "cancel";
+        ac.abort();
+        cancelKill = setTimeout(() => thread?.kill("cancelled mid-step"), options.cancelGraceMs ?? 10_000);
+      },
+      lose: (why) => thread?.kill(why),
+    };
+    if (hold.cancelRequested) hold.stage.cancel();
 
     // Metrics: buffered and written in batches; rows of steps redone after a resume are replaced.
     let metricRows: { stageId: string; step: number; name: string; value: number }[] = [];
@@ -180,7 +246,7 @@ export async function runTrainingJob(runId: string, options: TrainingJobOptions 
         data: { status: "RUNNING", attempts: { increment: 1 }, startedAt: stage.startedAt ?? new Date(), checkpointDir: path.join(outDir, "checkpoint"), error: null },
       });
       log(`${resuming ? "Resuming" : "Starting"} stage ${stage.position + 1} (${kind}) with ${data.length} records${resuming ? ` from its checkpoint (step ${stage.step})` : ""}.`);
-      const result = await STAGES[kind]({
+      thread = startStageThread(kind, {
         config: stageConfig(kind, config, run.preset),
         data,
         from,
@@ -192,6 +258,8 @@ export async function runTrainingJob(runId: string, options: TrainingJobOptions 
         log: (line) => log(line.replace(/^\[engine\] /, "")),
         resume: true,
       });
+      if (hold.lost) thread.kill(hold.lost);
+      const result = await thread.result;
       clearInterval(flushTimer);
       await flushMetrics();
       await db.trainingStage.update({ where: { id: stage.id }, data: { step: result.step, totalSteps: result.totalSteps } });
@@ -199,7 +267,7 @@ export async function runTrainingJob(runId: string, options: TrainingJobOptions 
       if (result.status === "cancelled") {
         if (reason === "cancel") return await finishCancelled();
         await db.trainingStage.update({ where: { id: stage.id }, data: { status: "QUEUED" } });
-        await db.trainingRun.update({ where: { id: runId }, data: { status: "QUEUED" } });
+        await writeRun({ status: "QUEUED" }, true);
         log(`Interrupted at step ${result.step} of ${result.totalSteps}; the stage resumes from its checkpoint.`, "warn");
         await logger.flush();
         return "interrupted";
@@ -220,6 +288,11 @@ export async function runTrainingJob(runId: string, options: TrainingJobOptions 
         metrics: result.metrics as Prisma.InputJsonValue,
       };
       const version = await db.$transaction(async (tx) => {
+        // Still this worker's round (the row stays locked until the version is in): else nothing is registered.
+        if (!(await writeLeasedRun(runId, owner, { leaseExpiresAt: new Date(Date.now() + leaseMs) }, { tx }))) {
+          hold.lost ??= "another worker holds this round now";
+          throw new StageKilledError(hold.lost);
+        }
         const v = await tx.modelVersion.upsert({
           where: { stageId: stage.id },
           create: { ...versionData, stageId: stage.id, name: `${kind}-${count + 1}` },
@@ -241,30 +314,38 @@ export async function runTrainingJob(runId: string, options: TrainingJobOptions 
       else if (kind === "pretrain" || kind === "sft") lm = ref;
     } catch (err) {
       clearInterval(flushTimer);
+      if (hold.lost) {
+        // Another worker has the round: leave every row to it.
+        log(`Stage ${stage.position + 1} (${kind}) stopped on this worker: ${hold.lost}.`, "warn");
+        await logger.flush().catch(() => {});
+        return "lost";
+      }
       await flushMetrics().catch(() => {});
+      if (err instanceof StageKilledError && reason === "cancel") return await finishCancelled();
       const message = err instanceof Error ? err.message : String(err);
       const permanent = isPermanentError(err);
       log(`Stage ${stage.position + 1} (${kind}) failed: ${message}`, "error");
       if (permanent || options.finalAttempt) {
         await db.trainingStage.update({ where: { id: stage.id }, data: { status: "FAILED", error: message, finishedAt: new Date() } });
         await db.trainingStage.updateMany({ where: { runId, status: "QUEUED" }, data: { status: "CANCELLED" } });
-        await db.trainingRun.update({ where: { id: runId }, data: { status: "FAILED", error: `${kind}: ${message}`, finishedAt: new Date() } });
+        await writeRun({ status: "FAILED", error: `${kind}: ${message}`, finishedAt: new Date() }, true);
         await logger.flush();
         return "failed";
       }
       await db.trainingStage.update({ where: { id: stage.id }, data: { status: "QUEUED", error: message } });
-      await db.trainingRun.update({ where: { id: runId }, data: { status: "QUEUED", error: `${kind}: ${message} (retrying)` } });
+      await writeRun({ status: "QUEUED", error: `${kind}: ${message} (retrying)` }, true);
       log("The job will be retried; the stage resumes from its last checkpoint.", "warn");
       await logger.flush();
       throw err;
     } finally {
-      clearInterval(poll);
+      hold.stage = null;
+      clearTimeout(cancelKill);
       clearInterval(flushTimer);
       options.signal?.removeEventListener("abort", onInterrupt);
     }
   }
 
-  await db.trainingRun.update({ where: { id: runId }, data: { status: "SUCCEEDED", finishedAt: new Date(), error: null } });
+  if (!(await writeRun({ status: "SUCCEEDED", finishedAt: new Date(), error: null }, true))) return "lost";
   log("Run finished.");
   await logger.flush();
   return "succeeded";

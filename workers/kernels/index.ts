@@ -18,6 +18,7 @@
 // (AdamW, global gradient norm).
 //
 // Gradients are unaffected: tfjs looks them up by kernel name and builds them from the same ops.
+import { isMainThread } from "node:worker_threads";
 import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import type { KernelConfig } from "@tensorflow/tfjs-core";
@@ -35,7 +36,7 @@ export interface NativeKernelsResult {
 }
 
 export interface InstallOptions {
-  /** Print nothing (tests). Default: one line on stderr saying what happened. */
+  /** Print nothing (tests). Default: one line on stderr saying what happened (none in a worker thread). */
   quiet?: boolean;
 }
 
@@ -47,7 +48,8 @@ export async function installNativeKernels(
   options: InstallOptions = {},
 ): Promise<NativeKernelsResult> {
   const result = install();
-  if (!options.quiet) {
+  // A stage's thread says it in the run's log (backend.ts notes); its stderr line would repeat per stage.
+  if (!(options.quiet ?? !isMainThread)) {
     if (result.installed.length > 0) {
       console.error(`[kernels] native cpu kernels: ${result.installed.length} installed ` +
         `(${result.installed.join(", ")})`);

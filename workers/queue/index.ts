@@ -12,6 +12,11 @@ import { runComparisonJob } from "../jobs/comparison.ts";
 import { recoverLostRuns } from "./recover.ts";
 
 export interface JobWorkerOptions {
+  /** Who holds the leases of the runs this process trains (its heartbeat id). */
+  workerId?: string;
+  /** Training runs' lease length and renewal/cancel poll (ms; defaults in jobs/training-run.ts). */
+  leaseMs?: number;
+  cancelPollMs?: number;
   /** Runs this process holds (reported in its heartbeat). */
   activeRuns: Set<string>;
   /** Beat now (after taking a run). */
@@ -35,7 +40,8 @@ export async function startJobWorkers(o: JobWorkerOptions) {
     const finalAttempt = job.retryCount >= job.retryLimit;
     o.log(`run ${runId}: attempt ${job.retryCount + 1} of ${job.retryLimit + 1}`);
     try {
-      const outcome = await runTrainingJob(runId, { signal: shutdown.signal, finalAttempt, echo: o.log });
+      const outcome = await runTrainingJob(runId, { signal: shutdown.signal, finalAttempt, echo: o.log, workerId: o.workerId, leaseMs: o.leaseMs, cancelPollMs: o.cancelPollMs });
+      // busy: a duplicate job of a round another worker is running; lost: another worker took it over.
       o.log(`run ${runId}: ${outcome}`);
       // pg-boss retries a failed job: an interruption (shutdown) must come back.
       if (outcome === "interrupted") throw new Error("interrupted by worker shutdown; will resume");
@@ -45,7 +51,7 @@ export async function startJobWorkers(o: JobWorkerOptions) {
     }
   });
   await boss.work<TGenerateJob>(JOB.generate, { ...poll, pollingIntervalSeconds: 0.5 }, async ([job]) => runGenerateJob(job.data));
-  await boss.work<TCandidatesJob>(JOB.candidates, poll, async ([job]) => runCandidatesJob(job.data));
+  await boss.work<TCandidatesJob>(JOB.candidates, poll, async ([job]) => runCandidatesJob(job.data, { log: o.log }));
   await boss.work<TComparisonJob>(JOB.comparison, poll, async ([job]) => {
     try {
       return await runComparisonJob(job.data);

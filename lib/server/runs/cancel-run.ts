@@ -16,7 +16,7 @@ export async function cancelRun(options: { user: TSessionUser; runId: string }) 
   // Not started yet: cancel now (the job, when it starts, sees the flag and does nothing).
   const now = new Date();
   const cancelled = await db.trainingRun.updateMany({
-    where: { id: options.runId, status: "QUEUED", startedAt: null },
+    where: { id: options.runId, status: "QUEUED", startedAt: null, leaseOwner: null },
     data: { status: "CANCELLED", finishedAt: now },
   });
   if (cancelled.count) await db.trainingStage.updateMany({ where: { runId: options.runId, status: "QUEUED" }, data: { status: "CANCELLED", finishedAt: now } });
