@@ -2,7 +2,8 @@ import "server-only";
 import { z, ZodError, type ZodType } from "zod";
 import type { Role } from "@/lib/db";
 import { assertRole, getSessionUser, type TSessionUser } from "@/lib/auth";
-import { isAppError } from "@/lib/errors";
+import { AppError, isAppError } from "@/lib/errors";
+import { findUnstorableJson } from "@/lib/server/input/find-unstorable-json";
 
 // Server actions: thin, typed, authenticated. Expected errors (AppError, invalid input) come back as
 // { ok: false, error } for the form to show; anything else is logged and shown as a generic failure.
@@ -17,7 +18,11 @@ export function authAction<TInput, TOutput>(
     try {
       const user = await getSessionUser();
       assertRole(user, options.role);
-      const input = schema.parse(raw instanceof FormData ? Object.fromEntries(raw.entries()) : raw);
+      const fields = raw instanceof FormData ? Object.fromEntries(raw.entries()) : raw;
+      // Text PostgreSQL cannot store (NUL) is a field error here, as in the API's body reader.
+      const unstorable = findUnstorableJson(fields);
+      if (unstorable) throw new AppError("INVALID_INPUT", `${unstorable.path}: ${unstorable.message}`);
+      const input = schema.parse(fields);
       return { ok: true, data: await fn({ user, input }) };
     } catch (err) {
       if (isAppError(err)) return { ok: false, error: err.message };

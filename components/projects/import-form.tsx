@@ -86,8 +86,10 @@ export function ImportForm({ projectId }: { projectId: string }) {
           <CardTitle>Result for {result.fileName}</CardTitle>
           {rolledBack ? (
             <Alert className="mb-3">Nothing was imported: {result.rejected.length} line{result.rejected.length === 1 ? " is" : "s are"} bad. Fix {result.rejected.length === 1 ? "it" : "them"} and upload again, or choose “Import the good lines”.</Alert>
+          ) : result.imported === 0 ? (
+            <Alert tone="info" className="mb-3">Nothing new was imported: every line was {result.rejected.length ? "bad or " : ""}a duplicate of a prompt already in the project.</Alert>
           ) : (
-            <Alert tone="success" className="mb-3">Import finished.</Alert>
+            <Alert tone="success" className="mb-3">Import finished: {result.imported} prompt{result.imported === 1 ? "" : "s"} imported.</Alert>
           )}
           <dl className="mb-4 grid grid-cols-2 gap-3 text-sm sm:grid-cols-4">
             <Stat label="Imported" value={result.imported} testId="import-imported" />

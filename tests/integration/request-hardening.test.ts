@@ -14,6 +14,7 @@ import { POST as submitRoute } from "@/app/api/v1/tasks/[id]/submit/route";
 import { POST as skipRoute } from "@/app/api/v1/tasks/[id]/skip/route";
 import { PUT as putDraftRoute } from "@/app/api/v1/tasks/[id]/draft/route";
 import { POST as reviewRoute } from "@/app/api/v1/labels/[kind]/[id]/review/route";
+import { setupAdmin } from "@/app/setup/actions";
 import { apiRequest, createMember, createProject, createUser, jsonlOf, routeContext, streamOf } from "../helpers/factories";
 
 // Bad input gets a clear 4xx, never a 500: NUL characters anywhere in a JSON body, nesting too deep, bodies
@@ -92,6 +93,17 @@ describe("NUL characters in JSON bodies", () => {
     const res = await createProjectRoute(apiRequest("/api/v1/projects", { method: "POST", token: admin.token, body: `{"name": "ok", "x\\u0000": 1}`, headers: { "content-type": "application/json" } }));
     expect(res.status).toBe(422);
     expect((await res.json()).error).toMatch(/NUL/);
+  });
+});
+
+describe("NUL characters in server actions", () => {
+  it("the set-up form names the field instead of failing in the database", async () => {
+    const form = new FormData();
+    form.set("email", `${crypto.randomUUID()}@t.dev`);
+    form.set("name", NUL);
+    form.set("password", "password-123");
+    form.set("confirm", "password-123");
+    expect(await setupAdmin(null, form)).toEqual({ ok: false, error: "name: must not contain the NUL character (\\u0000)" });
   });
 });
 
