@@ -4,6 +4,7 @@ import { importPrompts } from "@/lib/server/import/import-prompts";
 import { claimNextTask } from "@/lib/server/labeling/claim-next-task";
 import { submitTask } from "@/lib/server/labeling/submit-task";
 import { POST as undoRoute } from "@/app/api/v1/tasks/[id]/undo/route";
+import { POST as skipRoute } from "@/app/api/v1/tasks/[id]/skip/route";
 import { POST as reviewRoute } from "@/app/api/v1/labels/[kind]/[id]/review/route";
 import { POST as promoteRoute } from "@/app/api/v1/models/[id]/promote/route";
 import { POST as rollbackRoute } from "@/app/api/v1/projects/[id]/rollback/route";
@@ -58,6 +59,29 @@ describe("races", () => {
     const after = await db.task.findUniqueOrThrow({ where: { id: taskId } });
     expect([after.labelsDone, after.status]).toEqual([2, "COMPLETE"]);
     expect(await db.demonstration.count({ where: { taskId } })).toBe(2);
+  });
+
+  it("a submit and a skip of one lease at once: the lease ends either submitted with its label or skipped without one", async () => {
+    const admin = await createUser({ role: "ADMIN" });
+    const project = await createProject({ labelsPerItem: 1, taskKinds: ["DEMONSTRATION"] });
+    const rows = Array.from({ length: N }, (_, i) => ({ prompt: `Skip race ${i} ${crypto.randomUUID()}` }));
+    await importPrompts({ projectId: project.id, createdById: admin.id, fileName: "seed", mode: "all_or_nothing", format: "jsonl", source: streamOf(jsonlOf(rows)) });
+    const labelers = await Promise.all(Array.from({ length: N }, () => createMember(project.id)));
+    const tasks = await Promise.all(labelers.map((user) => claimNextTask({ user, projectId: project.id })));
+    await Promise.all(
+      labelers.map((user, i) => {
+        const id = tasks[i]!.id;
+        return Promise.all([
+          submitTask({ user, taskId: id, request: { text: "An answer." } }).catch(() => null),
+          skipRoute(apiRequest(`/api/v1/tasks/${id}/skip`, { method: "POST", token: user.token, json: { reason: "unsure" } }), routeContext({ id })),
+        ]);
+      }),
+    );
+    for (const [i, user] of labelers.entries()) {
+      const a = await db.taskAssignment.findFirstOrThrow({ where: { taskId: tasks[i]!.id, userId: user.id } });
+      const labels = await db.demonstration.count({ where: { assignmentId: a.id } });
+      expect([a.status, labels]).toEqual(labels ? ["SUBMITTED", 1] : ["SKIPPED", 0]);
+    }
   });
 
   it("ten parallel rejects of one label: one 200, the count goes 2 -> 1 once, one review row", async () => {
