@@ -201,7 +201,7 @@ describe("closing the loop with trained versions", () => {
     expect(gen.completions).toHaveLength(2);
 
     const cand = await runCandidatesJob({ projectId: own.id, versionIds: [sft.id, base.id], limit: 2 });
-    expect(cand).toEqual({ tasks: 2, responses: 6 });
+    expect(cand).toEqual({ tasks: 2, responses: 6, promptsTruncated: 0 });
     const tasks = await db.task.findMany({ where: { projectId: own.id, kind: "RANKING" }, include: { responses: { include: { response: true } } } });
     expect(tasks).toHaveLength(2);
     for (const t of tasks) {
