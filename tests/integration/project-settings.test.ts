@@ -70,6 +70,9 @@ describe("project settings", () => {
     expect((await patch(p.id, { responsesPerTask: 3 }, labeler.token)).status).toBe(403);
     const anonymous = await projectById.PATCH(apiRequest(`/api/v1/projects/${p.id}`, { method: "PATCH", json: { responsesPerTask: 3 } }), routeContext({ id: p.id }));
     expect(anonymous.status).toBe(401);
+    const deactivated = await createUser({ role: "ADMIN" });
+    await db.user.update({ where: { id: deactivated.id }, data: { active: false } });
+    expect((await patch(p.id, { responsesPerTask: 3 }, deactivated.token)).status).toBe(401);
     expect((await patch("no-such-project", { responsesPerTask: 3 }, admin.token)).status).toBe(404);
     expect((await db.project.findUniqueOrThrow({ where: { id: p.id } })).responsesPerTask).toBe(4);
   });
