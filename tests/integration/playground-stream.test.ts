@@ -155,4 +155,14 @@ describe("playground streaming", () => {
     // Their jobs were cancelled with the streams: no later test's worker picks one up.
     expect(await boss.fetch(JOB.generate)).toEqual([]);
   });
+
+  it("at the default budget the answer reads the whole conversation; a conversation longer than the model is answered from its end, and the done event says how much was left out", async () => {
+    const short = await Promise.all([post(users.reviewer.token, { messages: [{ role: "user", content: "Say moon" }], temperature: 0 }).then((r) => readEvents(r)), work()]);
+    expect(short[0].at(-1)).toMatchObject({ event: "done", data: { promptTokensDropped: 0 } });
+    const long = await Promise.all([post(users.reviewer.token, { messages: [{ role: "user", content: "Say red. ".repeat(60) }], temperature: 0 }).then((r) => readEvents(r)), work()]);
+    const done = long[0].at(-1)!;
+    expect(done.event).toBe("done");
+    expect(done.data.promptTokensDropped).toBeGreaterThan(0);
+    expect(long[1].output.promptTokensDropped?.[0]).toBe(done.data.promptTokensDropped);
+  });
 });
