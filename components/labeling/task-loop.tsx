@@ -41,6 +41,8 @@ export function TaskLoop({ projectId, kind, kinds, guidelines }: { projectId: st
   const [state, setState] = useState<TState>({ status: "loading" });
   const [submitting, setSubmitting] = useState(false);
   const [submitError, setSubmitError] = useState<string>();
+  // Why the loop moved on by itself (the task was submitted in another tab, or its lease ran out).
+  const [notice, setNotice] = useState<string>();
   const [toast, setToast] = useState<TToast>();
   const [done, setDone] = useState(0);
   const [draftStatus, setDraftStatus] = useState("");
@@ -69,6 +71,7 @@ export function TaskLoop({ projectId, kind, kinds, guidelines }: { projectId: st
   const loadNext = useCallback(async () => {
     setState({ status: "loading" });
     setSubmitError(undefined);
+    setNotice(undefined);
     setSkipOpen(false);
     setDraftStatus("");
     const res = await fetch(`/api/v1/projects/${projectId}/tasks/next?kind=${kind}`, { cache: "no-store" });
@@ -137,6 +140,7 @@ export function TaskLoop({ projectId, kind, kinds, guidelines }: { projectId: st
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ ...payload, timeSpentMs: Math.round(elapsed()) }),
       });
+      if (res.status === 409) return await moveOn(await readError(res));
       if (!res.ok) return setSubmitError(await readError(res));
       const result = (await res.json()) as TSubmitTaskResponse;
       setDone((n) => n + 1);
@@ -145,6 +149,16 @@ export function TaskLoop({ projectId, kind, kinds, guidelines }: { projectId: st
     } finally {
       setSubmitting(false);
     }
+  }
+
+  /**
+   * The task is no longer this page's to submit (409: submitted in another tab or window, or the lease
+   * ran out): go on to the next task, saying why, instead of staying on a task that cannot be submitted.
+   */
+  async function moveOn(reason: string) {
+    clearTimeout(draftTimer.current);
+    await loadNext();
+    setNotice(`Moved on to the next task: the last one could not be submitted here (${reason}). It may have been submitted in another tab or window.`);
   }
 
   async function onUndo() {
@@ -167,6 +181,7 @@ export function TaskLoop({ projectId, kind, kinds, guidelines }: { projectId: st
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ reason }),
     });
+    if (res.status === 409) return moveOn(await readError(res));
     if (!res.ok) return setSubmitError(await readError(res));
     await loadNext();
   }
@@ -195,6 +210,7 @@ export function TaskLoop({ projectId, kind, kinds, guidelines }: { projectId: st
         </div>
 
         {submitError ? <Alert>{submitError}</Alert> : null}
+        {notice ? <Alert tone="info" data-testid="task-loop-notice">{notice}</Alert> : null}
 
         {state.status === "loading" ? <Card><p className="text-sm text-zinc-500" role="status">Loading the next task…</p></Card> : null}
         {state.status === "error" ? <Alert>Could not load a task: {state.message}</Alert> : null}
