@@ -4,11 +4,13 @@ import { Button } from "@/components/ui/button";
 import { Alert } from "@/components/ui/card";
 import { Field, Select, Textarea } from "@/components/ui/input";
 import { useApi } from "@/components/ui/use-api";
+import { Markdown } from "@/components/labeling/markdown";
 
 type V = { id: string; name: string; kind: string; status: string };
 
 // Two versions on the same prompts, side by side (named: this is the open comparison), and a button to
-// start a blind A/B comparison of the same pair for reviewers.
+// start a blind A/B comparison of the same pair for reviewers. Prompts and answers go through the shared
+// Markdown view, as labelers see them (raw HTML shows as visible text).
 export function SideBySide({ projectId, versions }: { projectId: string; versions: V[] }) {
   const lms = versions.filter((v) => v.kind !== "RM");
   const [a, setA] = useState(lms[lms.length - 2]?.id ?? lms[0]?.id ?? "");
@@ -53,10 +55,14 @@ export function SideBySide({ projectId, versions }: { projectId: string; version
         <div className="space-y-3" data-testid="side-by-side">
           {rows.map((r, i) => (
             <div key={i} className="rounded-md border border-zinc-200 p-3 dark:border-zinc-800">
-              <div className="mb-2 text-sm font-medium">{r.prompt}</div>
-              <div className="grid gap-3 sm:grid-cols-2 text-sm">
-                <div><div className="text-xs text-zinc-500">{name(a)}</div><pre className="whitespace-pre-wrap">{r.a || "(empty)"}</pre></div>
-                <div><div className="text-xs text-zinc-500">{name(b)}</div><pre className="whitespace-pre-wrap">{r.b || "(empty)"}</pre></div>
+              <Markdown className="mb-2 font-medium">{r.prompt}</Markdown>
+              <div className="grid gap-3 sm:grid-cols-2">
+                {[[a, r.a], [b, r.b]].map(([version, text]) => (
+                  <div key={version} className="min-w-0">
+                    <div className="text-xs text-zinc-500">{name(version)}</div>
+                    {text ? <Markdown>{text}</Markdown> : <p className="text-sm text-zinc-500">(empty)</p>}
+                  </div>
+                ))}
               </div>
             </div>
           ))}

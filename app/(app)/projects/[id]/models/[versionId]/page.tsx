@@ -10,6 +10,7 @@ import { ModelActions } from "@/components/models/model-actions";
 import { CandidatesButton } from "@/components/models/candidates-button";
 import { ModelCurves } from "@/components/models/model-curves";
 import { statusTone } from "@/components/training/status-tone";
+import { Markdown } from "@/components/labeling/markdown";
 
 export default async function ModelPage({ params }: { params: Promise<{ id: string; versionId: string }> }) {
   const { id, versionId } = await params;
@@ -60,7 +61,15 @@ export default async function ModelPage({ params }: { params: Promise<{ id: stri
         <Card>
           <CardTitle>Sample answers</CardTitle>
           {samples.length ? (
-            <ul className="space-y-2 text-sm">{samples.map((s, i) => <li key={i}><div className="font-medium">{s.prompt}</div><pre className="whitespace-pre-wrap text-zinc-600 dark:text-zinc-400">{s.completion || "(empty)"}</pre></li>)}</ul>
+            // The shared Markdown view, as labelers see answers: raw HTML shows as the characters it is.
+            <ul className="space-y-3" data-testid="version-samples">
+              {samples.map((s, i) => (
+                <li key={i}>
+                  <Markdown className="font-medium">{s.prompt}</Markdown>
+                  {s.completion ? <Markdown className="text-zinc-600 dark:text-zinc-400">{s.completion}</Markdown> : <p className="text-sm text-zinc-500">(empty)</p>}
+                </li>
+              ))}
+            </ul>
           ) : <p className="text-sm text-zinc-500">No samples.</p>}
         </Card>
         <Card className="lg:col-span-2">
