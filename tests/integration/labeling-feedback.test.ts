@@ -71,10 +71,11 @@ describe("GET /api/v1/projects/{id}/feedback", () => {
     expect(status).toBe(200);
     expect(body.items.map((i) => i.label.id)).toEqual([labels.aliceRanking, labels.aliceDemo]);
     const [ranking, demo] = body.items;
-    expect(demo).toMatchObject({ decision: "reject", comment: "For Alice: name the property and an example.", prompt: "How do I center a <div> in CSS?", label: { kind: "demonstration", status: "REJECTED" } });
-    expect(ranking).toMatchObject({ decision: "accept", comment: null, label: { kind: "ranking", status: "ACCEPTED" } });
-    const task = await db.demonstration.findUniqueOrThrow({ where: { id: labels.aliceDemo }, select: { taskId: true } });
-    expect(demo.taskId).toBe(task.taskId);
+    expect(demo).toMatchObject({ decision: "reject", comment: "For Alice: name the property and an example.", label: { kind: "demonstration", status: "REJECTED" } });
+    expect(ranking).toMatchObject({ decision: "accept", comment: null, prompt: "How do I center a <div> in CSS?", label: { kind: "ranking", status: "ACCEPTED" } });
+    const { task } = await db.demonstration.findUniqueOrThrow({ where: { id: labels.aliceDemo }, select: { task: { select: { id: true, prompt: { select: { text: true } } } } } });
+    expect(demo.taskId).toBe(task.id);
+    expect(demo.prompt).toBe(task.prompt.text);
     expect(Date.parse(demo.reviewedAt)).toBeGreaterThan(0);
   });
 
