@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { importPrompts } from "@/lib/server/import/import-prompts";
+import { readImportRecords } from "@/lib/server/import/read-import-records";
 import { POST as importRoute } from "@/app/api/v1/projects/[id]/import/route";
 import { apiRequest, createProject, createUser, jsonlOf, routeContext } from "../helpers/factories";
 
@@ -111,6 +112,22 @@ describe("import: bad input", () => {
     expect(res.rejected[0].error).toMatch(/^messages\.0\.content: .*100000/);
     expect(res.rejected[1].error).toMatch(/^metadata: must be at most 100000 characters/);
     expect(res.imported).toBe(1);
+  });
+
+  it("a JSONL line over the line limit is reported and skipped without being held; the lines around it are read", async () => {
+    const text = jsonlOf([{ prompt: "before" }, { prompt: "x".repeat(5000) }, { prompt: "after" }]) + "y".repeat(3000);
+    const bytes = new TextEncoder().encode(text);
+    async function* chunks() {
+      for (let i = 0; i < bytes.length; i += 37) yield bytes.slice(i, i + 37);
+    }
+    const records = [];
+    for await (const r of readImportRecords(chunks(), { format: "jsonl", maxBytes: 1e6, maxLineBytes: 1000 })) records.push(r);
+    expect(records).toEqual([
+      { line: 1, value: { prompt: "before" } },
+      { line: 2, error: "line: longer than 1000 bytes (the limit of one line)" },
+      { line: 3, value: { prompt: "after" } },
+      { line: 4, error: "line: longer than 1000 bytes (the limit of one line)" },
+    ]);
   });
 
   it("the import route keeps IMPORT_MAX_BYTES as its body limit (413 before reading), and a NUL in the file name is harmless", async () => {

@@ -34,8 +34,10 @@ function decodeLine(bytes: Uint8Array): { text: string } | { error: string } {
   }
 }
 
-async function* jsonlRecords(source: AsyncIterable<Uint8Array>): AsyncGenerator<TImportRecord> {
-  let pending: Buffer = Buffer.alloc(0);
+/** Longest JSONL line read (bytes); a longer one is reported and skipped without being held in memory. */
+export const IMPORT_MAX_LINE_BYTES = 16 * 1024 * 1024;
+
+async function* jsonlRecords(source: AsyncIterable<Uint8Array>, maxLineBytes: number): AsyncGenerator<TImportRecord> {
   let lineNo = 0;
   const one = (bytes: Uint8Array): TImportRecord | null => {
     lineNo += 1;
@@ -49,19 +51,43 @@ async function* jsonlRecords(source: AsyncIterable<Uint8Array>): AsyncGenerator<
       return { line: lineNo, error: `invalid JSON: ${(e as Error).message}` };
     }
   };
-  // Lines are split on the newline byte before decoding, so a bad byte is reported on its own line.
+  const tooLong = (): TImportRecord => ({ line: ++lineNo, error: `line: longer than ${maxLineBytes} bytes (the limit of one line)` });
+  // Lines are split on the newline byte before decoding, so a bad byte is reported on its own line. The
+  // start of a line that spans chunks is kept as a list of pieces, joined once its end arrives.
+  let pieces: Buffer[] = [];
+  let held = 0;
+  let skipping = false;
   for await (const chunk of source) {
-    let buf = pending.length ? Buffer.concat([pending, chunk]) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    let buf = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     let nl: number;
     while ((nl = buf.indexOf(NEWLINE)) >= 0) {
-      const rec = one(buf.subarray(0, nl));
+      const end = buf.subarray(0, nl);
       buf = buf.subarray(nl + 1);
+      if (skipping || held + end.length > maxLineBytes) {
+        skipping = false;
+        pieces = [];
+        held = 0;
+        yield tooLong();
+        continue;
+      }
+      const rec = one(pieces.length ? Buffer.concat([...pieces, end]) : end);
+      pieces = [];
+      held = 0;
       if (rec) yield rec;
     }
-    pending = Buffer.from(buf);
+    if (buf.length && !skipping) {
+      pieces.push(Buffer.from(buf));
+      held += buf.length;
+      if (held > maxLineBytes) {
+        skipping = true;
+        pieces = [];
+        held = 0;
+      }
+    }
   }
-  if (pending.length) {
-    const rec = one(pending);
+  if (skipping) yield tooLong();
+  else if (held) {
+    const rec = one(Buffer.concat(pieces));
     if (rec) yield rec;
   }
 }
@@ -175,8 +201,8 @@ async function* csvRecords(source: AsyncIterable<Uint8Array>): AsyncGenerator<TI
 
 export function readImportRecords(
   source: AsyncIterable<Uint8Array>,
-  options: { format: "jsonl" | "csv"; maxBytes: number },
+  options: { format: "jsonl" | "csv"; maxBytes: number; maxLineBytes?: number },
 ): AsyncGenerator<TImportRecord> {
   const limited = limitBytes(source, options.maxBytes);
-  return options.format === "csv" ? csvRecords(limited) : jsonlRecords(limited);
+  return options.format === "csv" ? csvRecords(limited) : jsonlRecords(limited, options.maxLineBytes ?? IMPORT_MAX_LINE_BYTES);
 }
