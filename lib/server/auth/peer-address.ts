@@ -21,7 +21,7 @@ export function installPeerAddressHeader(): void {
       const req = args[0] as http.IncomingMessage;
       req.headers[PEER_ADDRESS_HEADER] = req.socket.remoteAddress ?? "";
     }
-    return emit.apply(this, [event, ...args] as Parameters<typeof emit>);
+    return (emit as (this: http.Server, ...a: unknown[]) => boolean).apply(this, [event, ...args]);
   } as typeof emit;
   flags[INSTALLED] = true;
 }
