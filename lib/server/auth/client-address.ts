@@ -53,6 +53,7 @@ export function resolveClientAddress(options: { peer: string | null; forwardedFo
 }
 
 let warned = false;
+let warnedUntrusted = false;
 
 /** The address of the caller of a request, from its headers (NextAuth hands `authorize` headers only). */
 export function requestClientAddress(headers: THeaders | undefined): string | null {
@@ -62,9 +63,14 @@ export function requestClientAddress(headers: THeaders | undefined): string | nu
     warned = true;
     return null;
   }
-  return resolveClientAddress({
-    peer: one(headers?.[PEER_ADDRESS_HEADER]) ?? null,
-    forwardedFor: one(headers?.["x-forwarded-for"]),
-    trustedProxies: env().TRUSTED_PROXIES,
-  });
+  const peer = one(headers?.[PEER_ADDRESS_HEADER]) ?? null;
+  const forwardedFor = one(headers?.["x-forwarded-for"]);
+  const { TRUSTED_PROXIES } = env();
+  const address = resolveClientAddress({ peer, forwardedFor, trustedProxies: TRUSTED_PROXIES });
+  if (!warnedUntrusted && address === normalise(peer ?? undefined) && forwardedFor && normalise(forwardedFor) !== address) {
+    // Behind a proxy that is not listed, everyone shares the proxy's address (and its sign-in delays).
+    console.warn(`[auth] X-Forwarded-For came from ${address}, which is not in TRUSTED_PROXIES: it is ignored (list your reverse proxy there if there is one)`);
+    warnedUntrusted = true;
+  }
+  return address;
 }
