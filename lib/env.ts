@@ -35,7 +35,7 @@ function parseTrustedProxies(list: string, ctx: z.RefinementCtx): string[] {
     const family = isIP(address);
     const maxBits = family === 6 ? 128 : 32;
     if (!family || extra !== undefined || (bits !== undefined && !(/^\d+$/.test(bits) && Number(bits) <= maxBits))) {
-      ctx.addIssue({ code: "custom", message: `TRUSTED_PROXIES: "${entry}" is not an IP address or CIDR (e.g. 10.0.0.0/8, ::1)` });
+      ctx.addIssue({ code: "custom", message: `"${entry}" is not an IP address or CIDR (e.g. 10.0.0.0/8, ::1)` });
     }
   }
   return entries;
