@@ -104,3 +104,23 @@ test("bad input through the real server: NUL characters in ids and bodies and de
   });
   expect(deep.status()).toBe(422);
 });
+
+test("a path that is not valid percent-encoded UTF-8 gets 400 naming it, not a 500", async ({ baseURL }) => {
+  const get = (p: string) =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const url = new URL(baseURL!);
+      http
+        .get({ host: url.hostname, port: url.port, path: p }, (res) => {
+          let body = "";
+          res.on("data", (c) => (body += c));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+        })
+        .on("error", reject);
+    });
+  for (const p of ["/api/v1/projects/%ff%fe", "/projects/%ff%fe", "/api/v1/tasks/%c3%28/submit"]) {
+    const res = await get(p);
+    expect(res.status, p).toBe(400);
+    expect(JSON.parse(res.body).details.path).toBe(p);
+  }
+  expect((await get("/api/health")).status).toBe(200);
+});

@@ -15,6 +15,8 @@ import { POST as skipRoute } from "@/app/api/v1/tasks/[id]/skip/route";
 import { PUT as putDraftRoute } from "@/app/api/v1/tasks/[id]/draft/route";
 import { POST as reviewRoute } from "@/app/api/v1/labels/[kind]/[id]/review/route";
 import { setupAdmin } from "@/app/setup/actions";
+import { POST as acceptInviteRoute } from "@/app/api/v1/invites/accept/route";
+import { POST as acceptResetRoute } from "@/app/api/v1/password-resets/accept/route";
 import { apiRequest, createMember, createProject, createUser, jsonlOf, routeContext, streamOf } from "../helpers/factories";
 
 // Bad input gets a clear 4xx, never a 500: NUL characters anywhere in a JSON body, nesting too deep, bodies
@@ -254,3 +256,30 @@ describe("CSRF: cookie-authenticated writes", () => {
     expect(await db.user.count({ where: { email } })).toBe(1);
   });
 });
+
+describe("public routes outside withUser read their bodies under the same checks", () => {
+  it("invitation and reset-link acceptance: a NUL gets 422 naming the field, an oversized body 413 before it is read", async () => {
+    for (const [route, path] of [
+      [acceptInviteRoute, "/api/v1/invites/accept"],
+      [acceptResetRoute, "/api/v1/password-resets/accept"],
+    ] as const) {
+      const nul = await route(apiRequest(path, { method: "POST", json: { token: `rlhf_${"x".repeat(43)}`, password: "pass\u0000word-1" } }));
+      expect(nul.status, path).toBe(422);
+      expect(JSON.stringify(await nul.json()), path).toMatch(/password/);
+      const big = await route(
+        new Request(`http://localhost${path}`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "content-length": String(200 * 1024 * 1024) },
+          body: endlessBodyStream(),
+          duplex: "half",
+        } as RequestInit),
+      );
+      expect(big.status, path).toBe(413);
+    }
+  });
+});
+
+function endlessBodyStream(): ReadableStream<Uint8Array> {
+  const chunk = new Uint8Array(64 * 1024).fill(0x20);
+  return new ReadableStream({ pull: (c) => c.enqueue(chunk) });
+}
