@@ -1,50 +1,9 @@
 "use client";
-import { signIn } from "next-auth/react";
-import { useRouter } from "next/navigation";
-import { useState } from "react";
-import { Button } from "@/components/ui/button";
-import { Field, Input } from "@/components/ui/input";
-import { Alert } from "@/components/ui/card";
+import { SetPasswordForm } from "@/components/auth/set-password-form";
 
 export function AcceptInviteForm({ token, email }: { token: string; email: string }) {
-  const router = useRouter();
-  const [error, setError] = useState<string>();
-  const [pending, setPending] = useState(false);
   return (
-    <form
-      className="space-y-4"
-      onSubmit={async (e) => {
-        e.preventDefault();
-        const form = new FormData(e.currentTarget);
-        const password = String(form.get("password"));
-        if (password !== form.get("confirm")) return setError("The passwords do not match");
-        setPending(true);
-        setError(undefined);
-        const res = await fetch("/api/v1/invites/accept", {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify({ token, password, name: String(form.get("name") || "") || undefined }),
-        });
-        if (!res.ok) {
-          const body = await res.json().catch(() => ({}));
-          setPending(false);
-          return setError(body.issues?.map((i: { path: string; message: string }) => `${i.path}: ${i.message}`).join("; ") ?? body.error ?? "Could not accept the invitation");
-        }
-        await signIn("credentials", { email, password, redirect: false });
-        router.push("/");
-        router.refresh();
-      }}
-    >
-      {error ? <Alert>{error}</Alert> : null}
-      <Field label="Email" htmlFor="email"><Input id="email" value={email} disabled readOnly /></Field>
-      <Field label="Your name" htmlFor="name"><Input id="name" name="name" autoComplete="name" /></Field>
-      <Field label="Choose a password" htmlFor="password" hint="At least 8 characters">
-        <Input id="password" name="password" type="password" autoComplete="new-password" required minLength={8} />
-      </Field>
-      <Field label="Confirm password" htmlFor="confirm">
-        <Input id="confirm" name="confirm" type="password" autoComplete="new-password" required />
-      </Field>
-      <Button type="submit" className="w-full" disabled={pending}>Create my account</Button>
-    </form>
+    <SetPasswordForm endpoint="/api/v1/invites/accept" token={token} email={email} askName
+      passwordLabel="Choose a password" submitLabel="Create my account" failure="Could not accept the invitation" />
   );
 }
