@@ -33,9 +33,11 @@ afterAll(async () => {
 
 describe("training worker stays live", () => {
   it("a step that blocks longer than the heartbeat timeout: the heartbeat stays fresh, the run is neither recovered nor taken by a second worker", async () => {
-    // Every step of the stage holds its thread for 2.5 s; a worker unseen for 1 s counts as lost here.
-    process.env.RLHF_TEST_BLOCK_STEP_MS = "2500";
-    const staleMs = 1_000;
+    // Every step of the stage holds its thread for 5 s; a worker unseen for 2.5 s counts as lost here. (Were
+    // training on the worker's event loop, the heartbeat would go 5 s stale each step; the 2x margin either
+    // side keeps a busy test machine's scheduling hiccups from deciding the outcome.)
+    process.env.RLHF_TEST_BLOCK_STEP_MS = "5000";
+    const staleMs = 2_500;
     const { admin, project } = await seed();
     const activeRuns = new Set<string>();
     const heartbeat = startHeartbeat(db, () => ({ runs: [...activeRuns] }), { intervalMs: 150 });
