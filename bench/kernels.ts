@@ -1,4 +1,6 @@
 // Micro-benchmark of the native cpu kernels: npx tsx bench/kernels.ts [--d 512]
+//   --gemm   only the matrix product: GFLOP/s of our own GEMM (native/src/gemm.cc, each micro-kernel
+//            the CPU runs) and of OpenBLAS where the addon has it, and own/OpenBLAS per size
 // Prints JSON lines: the pure-JS cpu kernel vs the native one per op, and the fused ops of
 // workers/kernels (LayerNorm, GELU, linear, self-attention, token log-probs, AdamW) against the tfjs
 // compositions they replace (fused.composed, AdamW's tfjs path). Times are the best of several runs, in ms.
@@ -8,6 +10,7 @@ import { installNativeKernels, uninstallNativeKernels } from "../workers/kernels
 import * as fused from "../workers/kernels/fused.ts";
 import { fusedAdamWStep, globalGradNorm } from "../workers/kernels/optim.ts";
 import { AdamW } from "../workers/train/adamw.ts";
+import { loadAddon } from "../workers/kernels/addon.ts";
 
 const argv = process.argv.slice(2);
 const d = Number(argv[argv.indexOf("--d") + 1] || 512);
@@ -30,6 +33,41 @@ const run = (f: () => tf.Tensor | tf.Tensor[]) => () => {
   (Array.isArray(r) ? r : [r]).forEach((t) => t.dataSync());
   tf.dispose(r);
 };
+
+if (argv.includes("--gemm")) {
+  benchGemm();
+  process.exit(0);
+}
+
+/** GFLOP/s of C = A B (plus the backward pass's transposed forms) at a few sizes, per GEMM. */
+function benchGemm() {
+  const load = loadAddon();
+  if (!load.addon) throw new Error(load.reason);
+  const addon = load.addon;
+  const start = addon.info();
+  const gemms = ["openblas", "own", "own:avx2", "own:generic"].filter((g) => g === "own" || addon.setGemm(g));
+  const sizes: [number, number, number, boolean, boolean][] = [
+    [64, 64, 64, false, false], [256, 768, 768, false, false], [512, 2048, 512, false, false],
+    [512, 512, 2048, false, true], [2048, 512, 512, true, false], [1024, 1024, 1024, false, false],
+  ];
+  for (const [m, n, k, ta, tb] of sizes) {
+    const A = Float32Array.from({ length: m * k }, () => Math.random() - 0.5);
+    const B = Float32Array.from({ length: k * n }, () => Math.random() - 0.5);
+    const C = new Float32Array(m * n);
+    const flops = 2 * m * n * k;
+    const repeats = Math.max(3, Math.min(200, Math.round(2e9 / flops)));
+    const gflops: Record<string, number> = {};
+    for (const g of gemms) {
+      addon.setGemm(g === "own" ? `own:${start.gemmKernel.split(" ")[0].replace("-fma", "")}` : g);
+      const ms = best(() => addon.sgemm(ta ? 1 : 0, tb ? 1 : 0, m, n, k, 1, A, ta ? m : k, B, tb ? k : n, 0, C, n), repeats);
+      gflops[g] = Number((flops / (ms * 1e6)).toFixed(1));
+    }
+    const ratio = gflops.openblas ? Number((gflops.own / gflops.openblas).toFixed(2)) : null;
+    console.log(JSON.stringify({ bench: "gemm", size: `${m}x${n}x${k}${ta ? " A^T" : ""}${tb ? " B^T" : ""}`, gflops, own_vs_openblas: ratio, threads: start.blasThreads }));
+  }
+  addon.setGemm(start.gemm);
+  console.log(JSON.stringify({ bench: "gemm", blas: start.blas, default: start.gemm, ownKernel: start.gemmKernel }));
+}
 
 await tf.setBackend("cpu");
 tf.enableProdMode();

@@ -1,21 +1,27 @@
 #!/usr/bin/env node
 // Builds the native tfjs `cpu` kernels (native/ -> native/build/Release/rlhf_kernels.node) with
-// node-gyp, offline, against the Node headers on this machine and Debian's OpenBLAS.
+// node-gyp, offline, against the Node headers on this machine. Matrix products use Debian's
+// OpenBLAS when its headers are installed, our own GEMM (native/src/gemm.cc) otherwise; the last
+// line says which.
 //
 // Never fails an install: when something is missing it prints one line saying what and exits 0;
 // the worker then trains on tfjs's pure-JS kernels and logs the same reason at start-up.
 //   --strict          exit 1 instead (CI, or to see that the fast path really is there)
 //   RLHF_NATIVE=0     skip the build
 //   RLHF_NATIVE_MARCH target CPU for -march (default: native, the machine that builds)
+//   RLHF_NATIVE_OPENBLAS=0  build with our own GEMM even where OpenBLAS is installed
+//   RLHF_NATIVE_BUILD_DIR   build a copy of native/ there (relative to the repository) instead,
+//                     leaving native/build alone: CI builds the OpenBLAS-free addon this way
 // The full compiler output goes to native/build/build.log.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const nativeDir = path.join(root, "native");
+const sourceDir = path.join(root, "native");
+const nativeDir = process.env.RLHF_NATIVE_BUILD_DIR ? path.resolve(root, process.env.RLHF_NATIVE_BUILD_DIR) : sourceDir;
 const addonPath = path.join(nativeDir, "build", "Release", "rlhf_kernels.node");
 const strict = process.argv.includes("--strict");
 const require = createRequire(import.meta.url);
@@ -35,7 +41,7 @@ if (process.platform !== "linux") fallback(`not built: ${process.platform} is no
 const has = (cmd) => spawnSync("sh", ["-c", `command -v ${cmd}`], { stdio: "ignore" }).status === 0;
 if (!has("g++") || !has("make")) fallback("not built: g++ and make are needed (apt-get install -y g++ make)");
 const cblas = ["/usr/include/cblas.h", "/usr/include/x86_64-linux-gnu/cblas.h", "/usr/include/aarch64-linux-gnu/cblas.h", "/usr/include/openblas/cblas.h"];
-if (!cblas.some((f) => existsSync(f))) fallback("not built: OpenBLAS headers missing (apt-get install -y libopenblas-dev)");
+const openblas = process.env.RLHF_NATIVE_OPENBLAS !== "0" && cblas.some((f) => existsSync(f));
 
 let gyp;
 try {
@@ -53,8 +59,15 @@ if (!process.env.npm_config_nodedir && existsSync(path.join(prefix, "include", "
   args.push(`--nodedir=${prefix}`);
 }
 
+if (nativeDir !== sourceDir) {
+  mkdirSync(nativeDir, { recursive: true });
+  cpSync(path.join(sourceDir, "binding.gyp"), path.join(nativeDir, "binding.gyp"));
+  cpSync(path.join(sourceDir, "src"), path.join(nativeDir, "src"), { recursive: true });
+}
+
 const started = Date.now();
-const run = spawnSync(process.execPath, args, { cwd: root, encoding: "utf8", env: process.env });
+const env = { ...process.env, RLHF_NATIVE_OPENBLAS: openblas ? "1" : "0" };
+const run = spawnSync(process.execPath, args, { cwd: root, encoding: "utf8", env });
 const log = `${run.stdout ?? ""}\n${run.stderr ?? ""}`;
 mkdirSync(path.join(nativeDir, "build"), { recursive: true });
 writeFileSync(path.join(nativeDir, "build", "build.log"), log);
@@ -65,8 +78,9 @@ if (run.status !== 0) {
 
 try {
   const addon = require(addonPath);
-  const { blas } = addon.info();
-  finish(true, `built ${path.relative(root, addonPath)} in ${((Date.now() - started) / 1000).toFixed(1)} s (${blas})`);
+  const { blas, gemm, gemmKernel } = addon.info();
+  const which = gemm === "openblas" ? `GEMM: OpenBLAS, ${blas}` : `GEMM: own, ${gemmKernel}; no OpenBLAS${process.env.RLHF_NATIVE_OPENBLAS === "0" ? " (RLHF_NATIVE_OPENBLAS=0)" : " headers (libopenblas-dev) found"}`;
+  finish(true, `built ${path.relative(root, addonPath)} in ${((Date.now() - started) / 1000).toFixed(1)} s (${which})`);
 } catch (error) {
   fallback(`built but cannot be loaded (${String(error?.message ?? error).split("\n")[0]})`);
 }

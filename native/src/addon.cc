@@ -3,19 +3,20 @@
 // Shapes travel in one Int32Array so that no JavaScript array is walked per call.
 #include <napi.h>
 
-#include <cblas.h>
 #include <malloc.h>
 
+#include <string>
 #include <vector>
 
+#include "gemm.h"
 #include "kernels.h"
 
+#ifdef RK_HAVE_OPENBLAS
 extern "C" {
-// OpenBLAS extras, declared in its cblas.h on Debian but not on every distribution.
-void openblas_set_num_threads(int);
-int openblas_get_num_threads(void);
+// OpenBLAS extra, declared in its cblas.h on Debian but not on every distribution.
 char* openblas_get_config(void);
 }
+#endif
 
 namespace {
 
@@ -251,10 +252,32 @@ Napi::Value SetThreads(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// sgemm(transA, transB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc): the product every kernel
+// uses, by the active GEMM (tests compare it with a reference on odd shapes and strides).
+Napi::Value Sgemm(const Napi::CallbackInfo& info) {
+  rk::gemm(Int(info[0]) != 0, Int(info[1]) != 0, Int(info[2]), Int(info[3]), Int(info[4]),
+           Flt(info[5]), F32(info[6]), Int(info[7]), F32(info[8]), Int(info[9]), Flt(info[10]),
+           F32(info[11]), Int(info[12]));
+  return info.Env().Undefined();
+}
+
+// setGemm("own" | "own:generic" | "own:avx2" | "own:avx512" | "openblas"): false when this build
+// or CPU lacks it.
+Napi::Value SetGemm(const Napi::CallbackInfo& info) {
+  const std::string name = info[0].As<Napi::String>().Utf8Value();
+  return Napi::Boolean::New(info.Env(), rk::set_gemm(name.c_str()));
+}
+
 Napi::Value Info(const Napi::CallbackInfo& info) {
   Napi::Object o = Napi::Object::New(info.Env());
+#ifdef RK_HAVE_OPENBLAS
   o.Set("blas", Napi::String::New(info.Env(), openblas_get_config()));
+#else
+  o.Set("blas", Napi::String::New(info.Env(), "none"));
+#endif
   o.Set("blasThreads", Napi::Number::New(info.Env(), rk::max_threads()));
+  o.Set("gemm", Napi::String::New(info.Env(), rk::gemm_name()));
+  o.Set("gemmKernel", Napi::String::New(info.Env(), rk::own_sgemm_kernel()));
   return o;
 }
 
@@ -287,6 +310,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("tuneMalloc", Napi::Function::New(env, TuneMalloc));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   exports.Set("info", Napi::Function::New(env, Info));
+  exports.Set("sgemm", Napi::Function::New(env, Sgemm));
+  exports.Set("setGemm", Napi::Function::New(env, SetGemm));
   return exports;
 }
 

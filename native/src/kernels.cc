@@ -1,15 +1,22 @@
-// Float32 kernels: OpenBLAS sgemm for matrix products, plain loops the compiler vectorises for
-// the rest. Single-threaded except inside OpenBLAS (its own pthreads use both cores): on this
+// Float32 kernels: OpenBLAS sgemm (or our own, gemm.cc, where the build has no OpenBLAS or
+// RLHF_GEMM=own) for matrix products, plain loops the compiler vectorises for the rest.
+// Single-threaded except inside the GEMM (OpenBLAS's pthreads or our pool use both cores): on this
 // machine PyTorch's element-wise ops are single-threaded too (torch.get_num_threads() == 1).
 #include "kernels.h"
 #include "fastmath.h"
 #include "pool.h"
 
+#include "gemm.h"
+
+#ifdef RK_HAVE_OPENBLAS
 #include <cblas.h>
+#endif
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
+#include <thread>
 #include <vector>
 
 namespace rk {
@@ -17,29 +24,73 @@ namespace rk {
 // ---------------------------------------------------------------------------------------------
 // Matrix multiply
 
+#ifdef RK_HAVE_OPENBLAS
 extern "C" {
 void openblas_set_num_threads(int);
 int openblas_get_num_threads(void);
 }
+// RLHF_GEMM=own at load uses our GEMM even though OpenBLAS is linked in (tests, benchmarks).
+static bool g_own = [] {
+  const char* e = std::getenv("RLHF_GEMM");
+  return e && std::strcmp(e, "own") == 0;
+}();
+#else
+static bool g_own = true;
+#endif
+
+bool set_gemm(const char* name) {
+  if (std::strncmp(name, "own", 3) == 0) {
+    if (name[3] == ':' && !own_sgemm_set_kernel(name + 4)) return false;
+    if (name[3] != ':' && name[3] != '\0') return false;
+    g_own = true;
+    return true;
+  }
+#ifdef RK_HAVE_OPENBLAS
+  if (std::strcmp(name, "openblas") == 0) {
+    g_own = false;
+    return true;
+  }
+#endif
+  return false;
+}
+
+const char* gemm_name() { return g_own ? "own" : "openblas"; }
 
 static int g_max_threads = -1, g_current = -1;
 
 void set_max_threads(int n) {
   g_max_threads = n > 0 ? n : 1;
   g_current = g_max_threads;
+#ifdef RK_HAVE_OPENBLAS
   openblas_set_num_threads(g_max_threads);
+#endif
 }
 
 int max_threads() {
+#ifdef RK_HAVE_OPENBLAS
   if (g_max_threads < 0) g_max_threads = g_current = openblas_get_num_threads();
+#else
+  if (g_max_threads < 0) g_max_threads = g_current = std::max(1u, std::thread::hardware_concurrency());
+#endif
   return g_max_threads;
 }
 
-static void blas_threads(int want) {
-  if (want != g_current) {
-    openblas_set_num_threads(want);
-    g_current = want;
+// One product on up to `threads` threads, by whichever GEMM is active.
+static void sgemm(bool transA, bool transB, int64_t m, int64_t n, int64_t k, float alpha,
+                  const float* A, int64_t lda, const float* B, int64_t ldb, float beta, float* C,
+                  int64_t ldc, int threads) {
+#ifdef RK_HAVE_OPENBLAS
+  if (!g_own) {
+    if (threads != g_current) {
+      openblas_set_num_threads(threads);
+      g_current = threads;
+    }
+    cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans,
+                transB ? CblasTrans : CblasNoTrans, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+    return;
   }
+#endif
+  own_sgemm(transA, transB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, threads);
 }
 
 // A second thread pays off only on large products: below ~32 MFLOP per sgemm call, waking it
@@ -57,9 +108,8 @@ static bool worth_threads(int64_t m, int64_t n, int64_t k) {
 void gemm(bool transA, bool transB, int64_t m, int64_t n, int64_t k, float alpha, const float* A,
           int64_t lda, const float* B, int64_t ldb, float beta, float* C, int64_t ldc) {
   if (m == 0 || n == 0) return;
-  blas_threads(worth_threads(m, n, k) ? max_threads() : 1);
-  cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-              m, n, k, alpha, A, lda, B, ldb, beta, C, ldc);
+  sgemm(transA, transB, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc,
+        worth_threads(m, n, k) ? max_threads() : 1);
 }
 
 void matmul(const float* a, const float* b, float* c, int64_t batch, int64_t batchA,
@@ -69,8 +119,6 @@ void matmul(const float* a, const float* b, float* c, int64_t batch, int64_t bat
     std::memset(c, 0, sizeof(float) * batch * m * n);
     return;
   }
-  const CBLAS_TRANSPOSE ta = transA ? CblasTrans : CblasNoTrans;
-  const CBLAS_TRANSPOSE tb = transB ? CblasTrans : CblasNoTrans;
   const int64_t lda = transA ? m : k;
   const int64_t ldb = transB ? k : n;
   // [batch*m, k] x [k, n]: one large product instead of `batch` small ones.
@@ -81,14 +129,14 @@ void matmul(const float* a, const float* b, float* c, int64_t batch, int64_t bat
   // With our pool (RLHF_NATIVE_THREADS=2) large work is split across it and each sgemm runs on one
   // thread; without it OpenBLAS threads the calls that are large enough.
   const bool split = pool.parts() > 1 && allFlops >= kParallelFlops;
-  blas_threads(pool.parts() > 1 || !worth_threads(rowsTotal, n, k) ? 1 : max_threads());
+  const int threads = pool.parts() > 1 || !worth_threads(rowsTotal, n, k) ? 1 : max_threads();
 
   // Rows [r0, r1) of op(A) @ op(B) for one matrix pair; row r of op(A) starts at A + r*lda, or at
   // A + r when A is stored transposed.
   auto rows = [&](const float* A, const float* B, float* C, int64_t r0, int64_t r1) {
     if (r1 <= r0) return;
     const float* As = transA ? A + r0 : A + r0 * lda;
-    cblas_sgemm(CblasRowMajor, ta, tb, r1 - r0, n, k, 1.0f, As, lda, B, ldb, 0.0f, C + r0 * n, n);
+    sgemm(transA, transB, r1 - r0, n, k, 1.0f, As, lda, B, ldb, 0.0f, C + r0 * n, n, threads);
   };
   auto pair = [&](int64_t bi, int64_t r0, int64_t r1) {
     rows(a + (bi % batchA) * m * k, b + (bi % batchB) * k * n, c + bi * m * n, r0, r1);

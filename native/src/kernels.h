@@ -13,12 +13,19 @@ enum UnaryOp {
 };
 enum ReduceOp { kSum = 0, kMean, kRMax, kRMin, kProd };
 
-// Threads OpenBLAS may use for large products (small ones always run on one).
+// Threads a large product may use (OpenBLAS's, or our pool's for our GEMM; small ones run on one).
 void set_max_threads(int n);
 int max_threads();
 
-// One cblas_sgemm (row major, C = alpha op(A) op(B) + beta C) on as many OpenBLAS threads as its
-// size pays for (one below ~32 MFLOP). The fused kernels call this rather than cblas directly.
+// Which GEMM rk::gemm runs: "openblas" (cblas_sgemm, when built with it; the default) or "own"
+// (gemm.cc; the only one without OpenBLAS, or chosen by RLHF_GEMM=own at load). set_gemm returns
+// false for a name this build lacks. "own:generic", "own:avx2", "own:avx512" also pick our
+// GEMM's micro-kernel (false where the CPU lacks it).
+bool set_gemm(const char* name);
+const char* gemm_name();
+
+// One product (row major, C = alpha op(A) op(B) + beta C) on as many threads as its size pays for
+// (one below ~32 MFLOP), by the active GEMM. The fused kernels call this rather than cblas directly.
 void gemm(bool transA, bool transB, int64_t m, int64_t n, int64_t k, float alpha, const float* A,
           int64_t lda, const float* B, int64_t ldb, float beta, float* C, int64_t ldc);
 

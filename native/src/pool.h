@@ -32,8 +32,12 @@ class Pool {
   void set_parts(int n) { parts_ = (n >= 2 && hw_ >= 2) ? 2 : 1; }
 
   // Runs f(part, parts) for part = 0 .. parts-1 and returns when all are done.
-  void run(const std::function<void(int, int)>& f) {
-    if (parts_ < 2) {
+  void run(const std::function<void(int, int)>& f) { run_parts(parts_, f); }
+
+  // The same with `want` parts (at most 2, 1 on a one-core machine) whatever RLHF_NATIVE_THREADS
+  // says: our GEMM threads its large products as OpenBLAS would. Not from inside a task (inside()).
+  void run_parts(int want, const std::function<void(int, int)>& f) {
+    if (want < 2 || hw_ < 2 || inside()) {
       f(0, 1);
       return;
     }
@@ -44,8 +48,16 @@ class Pool {
       std::lock_guard<std::mutex> lk(mu_);
       cv_.notify_one();
     }
+    inside() = true;
     f(0, 2);
+    inside() = false;
     while (done_.load(std::memory_order_acquire) != g) RK_PAUSE();
+  }
+
+  // True on a thread while it runs a part of a task (nested run_parts calls run inline).
+  static bool& inside() {
+    thread_local bool in = false;
+    return in;
   }
 
  private:
@@ -77,7 +89,9 @@ class Pool {
         sleeping_.store(false, std::memory_order_release);
       }
       seen = g;
+      inside() = true;
       (*task_)(1, 2);
+      inside() = false;
       done_.store(g, std::memory_order_release);
     }
   }

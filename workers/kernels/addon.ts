@@ -72,7 +72,19 @@ export interface NativeAddon {
   /** glibc mallopt: M_MMAP_THRESHOLD and M_TRIM_THRESHOLD (bytes); false where not glibc. */
   tuneMalloc(mmapThreshold: number, trimThreshold: number): boolean;
   setThreads(n: number): void;
-  info(): { blas: string; blasThreads: number };
+  /**
+   * blas: OpenBLAS's config, or "none" when built without it; gemm: the GEMM every product runs,
+   * "openblas" or "own" (native/src/gemm.cc); gemmKernel: our GEMM's micro-kernel on this CPU.
+   */
+  info(): { blas: string; blasThreads: number; gemm: "own" | "openblas"; gemmKernel: string };
+  /** Row-major C = alpha op(A) op(B) + beta C by the active GEMM (the product all kernels use). */
+  sgemm(transA: number, transB: number, m: number, n: number, k: number, alpha: number, A: Float32Array,
+    lda: number, B: Float32Array, ldb: number, beta: number, C: Float32Array, ldc: number): void;
+  /**
+   * Switches the GEMM ("openblas", "own", or "own:generic" | "own:avx2" | "own:avx512" for a
+   * micro-kernel); false when this build or CPU lacks it. RLHF_GEMM=own at load does the same.
+   */
+  setGemm(name: string): boolean;
 }
 
 export type AddonLoad = { addon: NativeAddon; path: string } | { addon: null; reason: string };
@@ -93,7 +105,7 @@ export function loadAddon(path = defaultAddonPath()): AddonLoad {
   if (!existsSync(path)) {
     cached = {
       addon: null,
-      reason: `native addon not built (${path} missing; run \`npm run build:native\`, which needs g++ and libopenblas-dev)`,
+      reason: `native addon not built (${path} missing; run \`npm run build:native\`, which needs g++ and make)`,
     };
     return cached;
   }
