@@ -19,6 +19,8 @@ export { ppo, PPO_DEFAULTS, type PpoConfig } from "./train/ppo.ts";
 export { dpo, DPO_DEFAULTS, type DpoConfig } from "./train/dpo.ts";
 export type { MetricsSink, StageInput, StageName, StageResult, CommonConfig } from "./train/common.ts";
 export { COMMON_DEFAULTS } from "./train/common.ts";
+export { EngineError, isRetryable, type TEngineErrorCode } from "./errors.ts";
+export { STAGE_HYPERPARAMETERS, hyperparameterFields, parseStageHyperparameters } from "../lib/schemas/hyperparameters.ts";
 export { loadModel, saveModel, readModelConfig } from "./checkpoint/index.ts";
 export { readSafetensors, writeSafetensors } from "./checkpoint/safetensors.ts";
 export { parseJsonl, readJsonl, normalizeRecords, buildPreferenceGroups, DataError } from "./data/index.ts";

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { validateRunConfig } from "./hyperparameters";
 
 // Training rounds, the model registry, review and blind comparisons. Request and response schemas side
 // by side; the route handlers, the UI, the worker and the demo script all read them from here.
@@ -19,8 +20,9 @@ export const STAGE_MODEL_KIND = { pretrain: "BASE", sft: "SFT", rm: "RM", ppo: "
 
 /**
  * Run configuration (TrainingRun.config). Top-level hyperparameters (maxSteps, batchSize, lr, seed ...)
- * apply to every stage; `sft`, `rm`, `ppo`, `dpo`, `pretrain` hold per-stage overrides (they win). The
- * engine rejects keys a stage does not know. `corpus`: pretraining texts (else the project's prompts and
+ * apply to every stage; `sft`, `rm`, `ppo`, `dpo`, `pretrain` hold per-stage overrides (they win). Which
+ * keys each stage knows, with defaults and ranges: lib/schemas/hyperparameters.ts (checked against the
+ * run's stages by createRun and the schedule request; the engine parses with the same schemas). `corpus`: pretraining texts (else the project's prompts and
  * demonstrations). `rewardVersionId`: an RM version for a ppo stage when the run has no rm stage.
  */
 export const ZRunConfig = z
@@ -257,7 +259,10 @@ export const ZScheduleRequest = z
     config: ZRunConfig.optional(),
     fromVersionId: z.string().optional(),
   })
-  .refine((s) => !s.enabled || s.cron || s.minNewLabels, { message: "an enabled schedule needs cron or minNewLabels", path: ["cron"] });
+  .refine((s) => !s.enabled || s.cron || s.minNewLabels, { message: "an enabled schedule needs cron or minNewLabels", path: ["cron"] })
+  .superRefine((s, ctx) => {
+    for (const i of validateRunConfig(s.stages, s.config ?? {}, s.preset)) ctx.addIssue({ code: "custom", path: i.path.split("."), message: i.message });
+  });
 export type TScheduleRequest = z.infer<typeof ZScheduleRequest>;
 
 /** Project.scheduleConfig */

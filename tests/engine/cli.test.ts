@@ -63,8 +63,8 @@ describe("rlhf train / generate", () => {
     expect(c.code).toBe(1);
     expect(c.stderr).toContain("corpus.jsonl line 1");
     const d = await run(["train", "pretrain", "--data", `${F}/corpus.jsonl`, "--out", path.join(out, "bad2"), "--set", "nonsense=1"]);
-    expect(d.code).toBe(1);
-    expect(d.stderr).toContain("unknown key 'nonsense'");
+    expect(d.code).toBe(2);
+    expect(d.stderr).toContain("--set nonsense: unknown hyperparameter (stage pretrain)");
     const e = await run(["generate", "--model", path.join(out, "missing"), "--prompt", "hi"]);
     expect(e.code).toBe(1);
     expect(e.stderr).toContain("not a model directory");

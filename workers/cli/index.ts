@@ -9,6 +9,7 @@
 import { DataError, readJsonl, type DataKind } from "../data/index.ts";
 import { isPresetName, PRESETS } from "../model/config.ts";
 import { STAGES, type StageName, generateText } from "../engine.ts";
+import { formatHyperIssues, parseStageHyperparameters } from "../../lib/schemas/hyperparameters.ts";
 
 const USAGE = `usage:
   rlhf train pretrain|sft|rm|ppo|dpo --data FILE.jsonl [--from DIR] [--reward DIR] --out DIR
@@ -98,6 +99,9 @@ async function train(argv: string[]): Promise<number> {
     config.preset = preset;
   }
   for (const [k, v] of p.sets) config[k] = parseValue(v);
+  // The engine parses with the same schema; checking here answers before the data is read (exit 2).
+  const checked = parseStageHyperparameters(stage, config, (k) => (k === "preset" && preset !== undefined ? "--preset" : `--set ${k}`));
+  if (!checked.ok) throw new UsageError(formatHyperIssues(checked.issues));
   const records = readJsonl(data, DATA_KIND[stage]);
 
   const tty = !json && process.stderr.isTTY;

@@ -3,6 +3,7 @@
 import path from "node:path";
 import { db } from "../../lib/db.ts";
 import type { TStageName } from "../../lib/schemas/training.ts";
+import { EngineError } from "../errors.ts";
 
 type TMessage = { role: "system" | "user" | "assistant"; content: string };
 export type TSnapshotRows = {
@@ -19,7 +20,7 @@ export function artifactsDir(): string {
 export async function readSnapshotData(snapshotId: string | null): Promise<TSnapshotRows | null> {
   if (!snapshotId) return null;
   const snap = await db.datasetSnapshot.findUnique({ where: { id: snapshotId }, select: { data: true } });
-  if (!snap) throw new Error(`snapshot ${snapshotId} not found`);
+  if (!snap) throw new EngineError("NO_DATA", `snapshot ${snapshotId} not found`);
   const d = (snap.data ?? {}) as Partial<TSnapshotRows>;
   return { sft: d.sft ?? [], preferences: d.preferences ?? [], prompts: d.prompts ?? [] };
 }
@@ -51,10 +52,10 @@ export async function stageRecords(
       ...demos.map((d) => `${d.task.prompt.text}\n${d.correctedText ?? d.text}`),
       ...(o.snapshot?.sft ?? []).map((r) => `${r.prompt}\n${r.completion}`),
     ];
-    if (!texts.length) throw new Error("pretrain: no records (the project has no prompts or demonstrations; pass config.corpus)");
+    if (!texts.length) throw new EngineError("NO_DATA", "pretrain: no records (the project has no prompts or demonstrations; pass config.corpus)");
     return texts.map((text) => ({ text }));
   }
-  if (!o.snapshot) throw new Error(`${kind}: no records: the run has no snapshot`);
+  if (!o.snapshot) throw new EngineError("NO_DATA", `${kind}: no records: the run has no snapshot`);
   const s = o.snapshot;
   if (kind === "sft") {
     return trainSplit(s.sft).map((r) =>

@@ -13,7 +13,8 @@ import path from "node:path";
 import { db } from "../../lib/db.ts";
 import type { ModelKind, Prisma } from "../../lib/generated/prisma/client.ts";
 import { STAGE_MODEL_KIND, type TRunConfig, type TStageName } from "../../lib/schemas/training.ts";
-import { DataError } from "../data/index.ts";
+import { stageOverrides } from "../../lib/schemas/hyperparameters.ts";
+import { EngineError, isRetryable } from "../errors.ts";
 import { StageKilledError, startStageThread, type StageThread } from "../thread/stage-thread.ts";
 import { withGenerators } from "./generate.ts";
 import { RUN_LEASE_MS, renewRunLease, takeRunLease, writeLeasedRun } from "./run-lease.ts";
@@ -41,26 +42,18 @@ export interface TrainingJobOptions {
   evaluate?: boolean;
 }
 
-/** An error that retrying cannot fix (bad data or config): the run fails at once. */
+/** An error that retrying cannot fix (bad data or config, a missing model): the run fails at once. */
 export function isPermanentError(err: unknown): boolean {
-  if (err instanceof DataError) return true;
-  const m = err instanceof Error ? err.message : String(err);
-  return /config: |no records|needs `from`|not found|unknown stage|no model/i.test(m);
+  return !isRetryable(err);
 }
 
 type TModelRef = { versionId: string | null; dir: string; kind: ModelKind };
 
 const stageKind = (k: string) => k.toLowerCase() as TStageName;
 
-/** Scalar top-level keys of the run config apply to every stage; the stage's own block wins. */
+/** A stage's hyperparameter overrides: the run config's shared keys, the run's preset (pretrain), the stage's own block. */
 export function stageConfig(kind: TStageName, config: TRunConfig, preset: string): Record<string, unknown> {
-  const common: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(config)) {
-    if (k === "corpus" || k === "rewardVersionId" || ["pretrain", "sft", "rm", "ppo", "dpo"].includes(k)) continue;
-    if (typeof v === "number" || typeof v === "string" || typeof v === "boolean") common[k] = v;
-  }
-  const own = (config[kind] as Record<string, unknown> | undefined) ?? {};
-  return { ...common, ...(kind === "pretrain" ? { preset } : {}), ...own };
+  return stageOverrides(kind, config, preset);
 }
 
 /** A RunLog writer with a buffer (flushed with the metrics, and at once for warnings and errors). */
@@ -237,8 +230,8 @@ async function runHeld(runId: string, hold: Hold, options: TrainingJobOptions): 
 
     try {
       const from = lm && lm.kind !== "RM" ? lm.dir : undefined;
-      if (kind !== "pretrain" && !from) throw new Error(`${kind} needs a starting model: no model to start from (fromVersionId or an earlier stage)`);
-      if (kind === "ppo" && !reward) throw new Error("ppo needs a reward model: no model from an rm stage or rewardVersionId");
+      if (kind !== "pretrain" && !from) throw new EngineError("NO_MODEL", `${kind} needs a starting model: no model to start from (fromVersionId or an earlier stage)`);
+      if (kind === "ppo" && !reward) throw new EngineError("NO_MODEL", "ppo needs a reward model: no model from an rm stage or rewardVersionId");
       snapshot ??= await readSnapshotData(run.snapshotId);
       const data = await stageRecords(kind, { projectId: run.projectId, snapshot, corpus: config.corpus });
       await db.trainingStage.update({

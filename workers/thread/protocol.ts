@@ -1,5 +1,6 @@
 // Messages between the worker's main thread and the thread that trains one stage (workers/thread/).
 import type { StageName, StageResult } from "../train/common.ts";
+import type { TEngineErrorCode } from "../errors.ts";
 
 /** What the thread is started with (structured-cloned): the stage's input without its callbacks. */
 export interface StageThreadData {
@@ -28,4 +29,4 @@ export type StageThreadMessage =
   | { type: "metrics"; step: number; metrics: Record<string, number> }
   | { type: "progress"; step: number; total: number }
   | { type: "done"; result: StageResult }
-  | { type: "error"; message: string; stack?: string; dataError: boolean };
+  | { type: "error"; message: string; stack?: string; dataError: boolean; engine?: { code: TEngineErrorCode; retryable: boolean } };

@@ -6,6 +6,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { DataError, STAGES, initBackend } from "../engine.ts";
 import type { StageThreadData, StageThreadMessage } from "./protocol.ts";
+import { EngineError } from "../errors.ts";
 
 const { kind, input, stop, blockStepMs, backend } = workerData as StageThreadData;
 const stopFlag = new Int32Array(stop);
@@ -42,5 +43,5 @@ try {
   post({ type: "done", result });
 } catch (err) {
   const e = err instanceof Error ? err : new Error(String(err));
-  post({ type: "error", message: e.message, stack: e.stack, dataError: err instanceof DataError });
+  post({ type: "error", message: e.message, stack: e.stack, dataError: err instanceof DataError, engine: err instanceof EngineError ? { code: err.code, retryable: err.retryable } : undefined });
 }

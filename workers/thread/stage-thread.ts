@@ -11,6 +11,7 @@ import { Worker } from "node:worker_threads";
 import { DataError } from "../data/index.ts";
 import type { StageInput, StageName, StageResult } from "../train/common.ts";
 import type { StageThreadData, StageThreadMessage } from "./protocol.ts";
+import { EngineError } from "../errors.ts";
 
 /** Why a stage thread was ended by kill(). */
 export class StageKilledError extends Error {
@@ -77,7 +78,7 @@ export function startStageThread(kind: StageName, input: StageInput<Record<strin
             if (killed) reject(new StageKilledError(killed));
             else if (m.type === "done") sinkError === null ? resolve(m.result) : reject(sinkError);
             else {
-              const err = m.dataError ? new DataError(m.message) : new Error(m.message);
+              const err = m.dataError ? new DataError(m.message) : m.engine ? new EngineError(m.engine.code, m.message, m.engine.retryable) : new Error(m.message);
               if (m.stack) err.stack = m.stack;
               reject(err);
             }

@@ -5,13 +5,15 @@ import fs from "node:fs";
 import path from "node:path";
 import { tf } from "../model/tf.ts";
 import { GPT } from "../model/gpt.ts";
-import { type GPTConfig, PRESETS, type PresetName, isPresetName } from "../model/config.ts";
+import { type GPTConfig, PRESETS, type PresetName } from "../model/config.ts";
 import { Rng } from "../model/rng.ts";
 import { type Tokenizer, trainTokenizer } from "../tokenizer/index.ts";
 import { loadModel, saveModel, type EngineMeta } from "../checkpoint/index.ts";
 import { readSafetensors, writeSafetensors } from "../checkpoint/safetensors.ts";
 import { AdamW } from "./adamw.ts";
 import { initBackend } from "../backend.ts";
+import { EngineError } from "../errors.ts";
+import { ZCommonConfig, formatHyperIssues, parseStageHyperparameters, type TCommonConfig, type TStageHyperparameters } from "../../lib/schemas/hyperparameters.ts";
 
 export type StageName = "pretrain" | "sft" | "rm" | "ppo" | "dpo";
 
@@ -52,77 +54,17 @@ export interface StageResult {
   modelDir: string;
 }
 
-/** Hyperparameters every stage has. */
-export interface CommonConfig {
-  /** Model size for a model trained from scratch (pretrain without `from`): tiny | small | gpt2-124m. */
-  preset: PresetName;
-  /** Seeds initialisation, data order, sampling. Same seed, same run. */
-  seed: number;
-  /** Passes over the training data (ignored when maxSteps > 0). */
-  epochs: number;
-  /** Optimizer steps; 0 = derived from epochs. */
-  maxSteps: number;
-  /** Sequences (or preference groups, or prompts) per step. */
-  batchSize: number;
-  /** Peak learning rate. */
-  lr: number;
-  /** Linear warm-up steps, then cosine decay to lr * minLrRatio (nanoGPT). */
-  warmupSteps: number;
-  minLrRatio: number;
-  /** AdamW (see adamw.ts for sources). */
-  beta1: number;
-  beta2: number;
-  weightDecay: number;
-  gradClip: number;
-  /** Longest sequence fed to the model (capped at the model's positions). */
-  maxLength: number;
-  /** Fraction of the records held out for evaluation (at least 1 record when > 0 and >= 4 records). */
-  valFraction: number;
-  /** Evaluate every this many steps (and at the end); 0 = only at the end. */
-  evalInterval: number;
-  /** Early stopping: stop after this many evaluations without improvement; 0 = never. */
-  patience: number;
-  /** Write a resumable checkpoint every this many steps (and on cancel / at the end); 0 = only then. */
-  checkpointInterval: number;
-  /** Send metrics to the sink every this many steps. */
-  logInterval: number;
-}
+/** Hyperparameters every stage has: their defaults, ranges and sources are in lib/schemas/hyperparameters.ts. */
+export type CommonConfig = TCommonConfig;
 
-export const COMMON_DEFAULTS: CommonConfig = {
-  preset: "tiny",
-  seed: 0,
-  epochs: 1,
-  maxSteps: 0,
-  batchSize: 8,
-  lr: 3e-4,
-  warmupSteps: 10,
-  minLrRatio: 0.1,
-  beta1: 0.9,
-  beta2: 0.95,
-  weightDecay: 0.1,
-  gradClip: 1.0,
-  maxLength: 1024,
-  valFraction: 0.1,
-  evalInterval: 50,
-  patience: 0,
-  checkpointInterval: 100,
-  logInterval: 1,
-};
+/** The shared defaults, before a stage's own changes. */
+export const COMMON_DEFAULTS: CommonConfig = ZCommonConfig.parse({});
 
-/** Defaults <- overrides, rejecting unknown keys and wrong types. */
-export function resolveConfig<C extends object>(stage: string, defaults: C, overrides: Partial<C> = {}): C {
-  const out = { ...defaults } as Record<string, unknown>;
-  for (const [k, v] of Object.entries(overrides)) {
-    if (v === undefined) continue;
-    if (!(k in defaults)) throw new Error(`${stage} config: unknown key '${k}' (known: ${Object.keys(defaults).join(", ")})`);
-    const d = (defaults as Record<string, unknown>)[k];
-    if (typeof d === "number" && (typeof v !== "number" || !Number.isFinite(v))) throw new Error(`${stage} config: '${k}' must be a number`);
-    if (typeof d === "boolean" && typeof v !== "boolean") throw new Error(`${stage} config: '${k}' must be true or false`);
-    if (typeof d === "string" && typeof v !== "string") throw new Error(`${stage} config: '${k}' must be a string`);
-    out[k] = v;
-  }
-  if ("preset" in out && !isPresetName(String(out.preset))) throw new Error(`${stage} config: preset must be one of ${Object.keys(PRESETS).join(", ")}`);
-  return out as C;
+/** The stage's schema parses the overrides (defaults filled in); an unknown key or a value out of range is an EngineError naming it. */
+export function resolveConfig<S extends StageName>(stage: S, overrides: Record<string, unknown> = {}): TStageHyperparameters[S] {
+  const r = parseStageHyperparameters(stage, overrides, (k) => `config.${k}`);
+  if (!r.ok) throw new EngineError("INVALID_CONFIG", formatHyperIssues(r.issues));
+  return r.config;
 }
 
 /** Linear warm-up, then cosine decay to lr * minLrRatio at the last step (nanoGPT get_lr). */
@@ -277,8 +219,9 @@ export async function newBaseModel(preset: PresetName, texts: string[], seed: nu
 }
 
 export function requireFrom(stage: string, from: string | undefined, what = "--from"): string {
-  if (!from) throw new Error(`${stage} needs a model to start from (${what} DIR)`);
-  if (!fs.existsSync(path.join(from, "config.json"))) throw new Error(`${stage}: ${from} is not a model directory (no config.json)`);
+  if (!from) throw new EngineError("NO_MODEL", `${stage} needs a model to start from (${what} DIR)`);
+  // Retryable: the files may be on storage that comes back (a remount, a copy still under way).
+  if (!fs.existsSync(path.join(from, "config.json"))) throw new EngineError("NO_MODEL", `${stage}: ${from} is not a model directory (no config.json)`, true);
   return from;
 }
 
@@ -342,7 +285,7 @@ export async function runLoop(spec: LoopSpec): Promise<{ status: StageResult["st
     state.lastMetrics = m;
     if (sink && (state.step % cfg.logInterval === 0 || state.step === spec.totalSteps)) await sink.log(state.step, m);
     input.onProgress?.(state.step, spec.totalSteps);
-    if (!Object.values(metrics).every(Number.isFinite)) throw new Error(`${spec.stage}: non-finite metric at step ${state.step}: ${JSON.stringify(metrics)}`);
+    if (!Object.values(metrics).every(Number.isFinite)) throw new EngineError("NON_FINITE", `${spec.stage}: non-finite metric at step ${state.step}: ${JSON.stringify(metrics)}`);
     const reason = spec.stopAfterStep?.(m) ?? null;
     if (reason) {
       spec.log(`[engine] ${spec.stage}: early stop at step ${state.step}: ${reason}`);

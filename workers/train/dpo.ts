@@ -10,8 +10,6 @@ import { buildPreferenceGroups, normalizeRecords } from "../data/index.ts";
 import { dpoLoss, tokenLogprobs } from "./losses.ts";
 import { type EncodedGroup, type PreferenceBatch, disposeBatch, encodeGroups, preferenceBatch, selectPairs } from "./preferences.ts";
 import {
-  COMMON_DEFAULTS,
-  type CommonConfig,
   type StageInput,
   type StageResult,
   type TrainerState,
@@ -34,21 +32,12 @@ import {
   totalStepsFor,
   writeFinalMetrics,
 } from "./common.ts";
+import { ZDpoConfig, type TDpoConfig } from "../../lib/schemas/hyperparameters.ts";
+import { EngineError } from "../errors.ts";
 
-export interface DpoConfig extends CommonConfig {
-  /** Strength of the implicit KL constraint (Rafailov et al.; TRL default 0.1). */
-  beta: number;
-}
-
-export const DPO_DEFAULTS: DpoConfig = {
-  ...COMMON_DEFAULTS,
-  beta: 0.1,
-  epochs: 1, // TRL: 1 to 3
-  batchSize: 8,
-  lr: 1e-4, // small models; TRL default 1e-6 for billion-parameter models
-  warmupSteps: 5,
-  weightDecay: 0.0,
-};
+/** Hyperparameters: defaults, ranges and sources in lib/schemas/hyperparameters.ts (ZDpoConfig). */
+export type DpoConfig = TDpoConfig;
+export const DPO_DEFAULTS: DpoConfig = ZDpoConfig.parse({});
 
 /** Summed completion log-probs per sequence: [N]. */
 export function sequenceLogprobs(model: GPT, b: PreferenceBatch): tf.Tensor1D {
@@ -64,9 +53,9 @@ export async function dpo(input: StageInput<DpoConfig>): Promise<StageResult> {
   await ensureBackend(log);
   // 1. Config, data; policy (trained) and reference (frozen), both from SFT.
   const resumed = input.resume === false ? null : readCheckpointState(input.outDir, "dpo");
-  const cfg = resumed ? (resumed.config as unknown as DpoConfig) : resolveConfig("dpo", DPO_DEFAULTS, input.config);
+  const cfg = resumed ? (resumed.config as unknown as DpoConfig) : resolveConfig("dpo", input.config);
   const groups = buildPreferenceGroups(normalizeRecords("preferences", input.data));
-  if (groups.length === 0) throw new Error("dpo: no preference pairs");
+  if (groups.length === 0) throw new EngineError("NO_DATA", "dpo: no preference pairs");
   const refDir = resumed ? checkpointModelDir(input.outDir, "ref") : requireFrom("dpo", input.from);
   const { model: policy, tokenizer } = await loadModel(resumed ? checkpointModelDir(input.outDir, "policy") : refDir, { head: "lm" });
   const { model: ref } = await loadModel(refDir, { head: "lm", trainable: false });

@@ -17,8 +17,6 @@ import { packResponses, responseLogprobs } from "./responses.ts";
 import { Rng } from "../model/rng.ts";
 import path from "node:path";
 import {
-  COMMON_DEFAULTS,
-  type CommonConfig,
   type StageInput,
   type StageResult,
   type TrainerState,
@@ -41,65 +39,12 @@ import {
   totalStepsFor,
   writeFinalMetrics,
 } from "./common.ts";
+import { ZPpoConfig, type TPpoConfig } from "../../lib/schemas/hyperparameters.ts";
+import { EngineError } from "../errors.ts";
 
-export interface PpoConfig extends CommonConfig {
-  /** KL penalty coefficient beta (InstructGPT 0.02, TRL 0.05, DeepSpeed-Chat 0.1). */
-  klCoef: number;
-  /** KL estimator per token: "k1" = logp - ref_logp (TRL default), "k3" = (r - 1) - log r, r = ref/pi. */
-  klEstimator: "k1" | "k3";
-  /** Discount (TRL/InstructGPT: 1). */
-  gamma: number;
-  /** GAE lambda (TRL: 0.95). */
-  lam: number;
-  /** Policy ratio clip (Schulman et al.; TRL: 0.2). */
-  clipRange: number;
-  /** Value clip around the rollout's values (TRL: 0.2). */
-  clipRangeValue: number;
-  /** Value loss coefficient (TRL: 0.1). */
-  vfCoef: number;
-  /** Optimisation passes over each rollout batch (InstructGPT 1, TRL 4). */
-  ppoEpochs: number;
-  /** Minibatches per pass (TRL num_mini_batches: 1). */
-  numMiniBatches: number;
-  /** Response budget in tokens (TRL response_length 53). */
-  maxNewTokens: number;
-  /** Sampling temperature of rollouts; log-probs use the same temperature (TRL: 0.7). */
-  temperature: number;
-  /** Prompts longer than this keep their last tokens. */
-  maxPromptLength: number;
-  /** Reward model scores are clipped to [-rewardClip, rewardClip]; 0 = off. */
-  rewardClip: number;
-  /** Subtracted from the score of a response that never emitted EOS (TRL missing_eos_penalty); 0 = off. */
-  missingEosPenalty: number;
-  /** Early stopping: stop when objective/kl (nats per response) exceeds this; 0 = never. */
-  klStop: number;
-}
-
-export const PPO_DEFAULTS: PpoConfig = {
-  ...COMMON_DEFAULTS,
-  batchSize: 16, // prompts per rollout (TRL local_rollout_forward_batch_size-style; InstructGPT 512)
-  epochs: 1,
-  lr: 3e-5, // small models; TRL 3e-6 at 1B
-  warmupSteps: 0,
-  minLrRatio: 1.0, // constant learning rate (TRL)
-  weightDecay: 0.0,
-  valFraction: 0,
-  klCoef: 0.05,
-  klEstimator: "k1",
-  gamma: 1,
-  lam: 0.95,
-  clipRange: 0.2,
-  clipRangeValue: 0.2,
-  vfCoef: 0.1,
-  ppoEpochs: 4,
-  numMiniBatches: 1,
-  maxNewTokens: 24,
-  temperature: 0.7,
-  maxPromptLength: 64,
-  rewardClip: 10,
-  missingEosPenalty: 0,
-  klStop: 0,
-};
+/** Hyperparameters: defaults, ranges and sources in lib/schemas/hyperparameters.ts (ZPpoConfig). */
+export type PpoConfig = TPpoConfig;
+export const PPO_DEFAULTS: PpoConfig = ZPpoConfig.parse({});
 
 interface Rollout {
   ids: Int32Array;
@@ -149,8 +94,7 @@ export async function ppo(input: StageInput<PpoConfig>): Promise<StageResult> {
   await ensureBackend(log);
   // 1. Config, prompts, the four networks.
   const resumed = input.resume === false ? null : readCheckpointState(input.outDir, "ppo");
-  const cfg = resumed ? (resumed.config as unknown as PpoConfig) : resolveConfig("ppo", PPO_DEFAULTS, input.config);
-  if (cfg.klEstimator !== "k1" && cfg.klEstimator !== "k3") throw new Error("ppo config: klEstimator must be k1 or k3");
+  const cfg = resumed ? (resumed.config as unknown as PpoConfig) : resolveConfig("ppo", input.config);
   const prompts = normalizeRecords("prompts", input.data);
   const fromDir = path.resolve(requireFrom("ppo", input.from ?? (resumed?.extra?.from as string | undefined)));
   const rewardDir = path.resolve(requireFrom("ppo", input.reward ?? (resumed?.extra?.reward as string | undefined), "--reward"));
@@ -161,7 +105,7 @@ export async function ppo(input: StageInput<PpoConfig>): Promise<StageResult> {
   const models = [policy, ref, rewardModel, value];
   try {
     if (rmTok.vocabSize !== tokenizer.vocabSize || rmTok.eosId !== tokenizer.eosId) {
-      throw new Error(`ppo: the reward model (${rewardDir}) and the policy (${fromDir}) use different tokenizers`);
+      throw new EngineError("MODEL_MISMATCH", `ppo: the reward model (${rewardDir}) and the policy (${fromDir}) use different tokenizers`);
     }
     const blockSize = Math.min(policy.config.blockSize, rewardModel.config.blockSize);
     const maxPrompt = Math.max(1, Math.min(cfg.maxPromptLength, blockSize - cfg.maxNewTokens));

@@ -8,8 +8,6 @@ import { tf } from "../model/tf.ts";
 import { normalizeRecords } from "../data/index.ts";
 import { maskedCrossEntropy } from "./losses.ts";
 import {
-  COMMON_DEFAULTS,
-  type CommonConfig,
   type LmExample,
   type StageInput,
   type StageResult,
@@ -34,25 +32,19 @@ import {
   totalStepsFor,
   writeFinalMetrics,
 } from "./common.ts";
+import { ZPretrainConfig, type TPretrainConfig } from "../../lib/schemas/hyperparameters.ts";
+import { EngineError } from "../errors.ts";
 
-export type PretrainConfig = CommonConfig;
-
-export const PRETRAIN_DEFAULTS: PretrainConfig = {
-  ...COMMON_DEFAULTS,
-  lr: 1e-3, // nanoGPT shakespeare-char (a small model): 1e-3
-  warmupSteps: 20,
-  epochs: 5,
-  batchSize: 16,
-  weightDecay: 0.1, // nanoGPT
-  evalInterval: 50,
-};
+/** Hyperparameters: defaults, ranges and sources in lib/schemas/hyperparameters.ts (ZPretrainConfig). */
+export type PretrainConfig = TPretrainConfig;
+export const PRETRAIN_DEFAULTS: PretrainConfig = ZPretrainConfig.parse({});
 
 export async function pretrain(input: StageInput<PretrainConfig>): Promise<StageResult> {
   const log = defaultLog(input as StageInput<unknown>);
   await ensureBackend(log);
   // 1. Config and data.
   const resumed = input.resume === false ? null : readCheckpointState(input.outDir, "pretrain");
-  const cfg = resumed ? (resumed.config as unknown as PretrainConfig) : resolveConfig("pretrain", PRETRAIN_DEFAULTS, input.config);
+  const cfg = resumed ? (resumed.config as unknown as PretrainConfig) : resolveConfig("pretrain", input.config);
   const docs = normalizeRecords("pretrain", input.data).map((r) => r.text);
   const { train, val } = splitTrainVal(docs, cfg.valFraction, cfg.seed);
 
@@ -77,7 +69,7 @@ export async function pretrain(input: StageInput<PretrainConfig>): Promise<Stage
   };
   const trainBlocks = await pack(train);
   const valBlocks = await pack(val);
-  if (trainBlocks.length === 0) throw new Error("pretrain: the training text is empty after tokenisation");
+  if (trainBlocks.length === 0) throw new EngineError("NO_DATA", "pretrain: the training text is empty after tokenisation");
   const totalSteps = resumed?.totalSteps ?? totalStepsFor(cfg, trainBlocks.length);
   log(`[engine] pretrain: ${trainBlocks.length} train / ${valBlocks.length} val blocks of ${maxLen} tokens, ${totalSteps} steps`);
 

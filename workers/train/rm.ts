@@ -12,8 +12,6 @@ import { pairwiseRewardLoss } from "./losses.ts";
 import { type EncodedGroup, disposeBatch, encodeGroups, preferenceBatch, selectPairs } from "./preferences.ts";
 import type { GPT } from "../model/gpt.ts";
 import {
-  COMMON_DEFAULTS,
-  type CommonConfig,
   type StageInput,
   type StageResult,
   type TrainerState,
@@ -37,25 +35,12 @@ import {
   writeFinalMetrics,
 } from "./common.ts";
 import { Rng } from "../model/rng.ts";
+import { ZRmConfig, type TRmConfig } from "../../lib/schemas/hyperparameters.ts";
+import { EngineError } from "../errors.ts";
 
-export interface RmConfig extends CommonConfig {
-  /** Coefficient of the centring term mean((r_c + r_r)^2); 0 = off (TRL suggests 0.01). */
-  centerRewardsCoef: number;
-  /** Shift the head's bias after training so demonstrations score 0 on average (InstructGPT). */
-  normalizeToDemonstrations: boolean;
-}
-
-export const RM_DEFAULTS: RmConfig = {
-  ...COMMON_DEFAULTS,
-  epochs: 1, // InstructGPT: one epoch (the RM overfits after one)
-  batchSize: 8, // groups (prompts) per step; InstructGPT: 64 prompts x C(K,2) pairs
-  lr: 1e-4, // small models; InstructGPT 6B RM: 9e-6
-  warmupSteps: 5,
-  weightDecay: 0.0,
-  valFraction: 0.1,
-  centerRewardsCoef: 0.01,
-  normalizeToDemonstrations: true,
-};
+/** Hyperparameters: defaults, ranges and sources in lib/schemas/hyperparameters.ts (ZRmConfig). */
+export type RmConfig = TRmConfig;
+export const RM_DEFAULTS: RmConfig = ZRmConfig.parse({});
 
 /** Rewards [N] at each sequence's last token for a batch of groups. */
 function rewardsOf(model: GPT, groups: EncodedGroup[], padId: number) {
@@ -82,9 +67,9 @@ export async function rm(input: StageInput<RmConfig>): Promise<StageResult> {
   await ensureBackend(log);
   // 1. Config, data, model (SFT network + a new scalar head).
   const resumed = input.resume === false ? null : readCheckpointState(input.outDir, "rm");
-  const cfg = resumed ? (resumed.config as unknown as RmConfig) : resolveConfig("rm", RM_DEFAULTS, input.config);
+  const cfg = resumed ? (resumed.config as unknown as RmConfig) : resolveConfig("rm", input.config);
   const groups = buildPreferenceGroups(normalizeRecords("preferences", input.data));
-  if (groups.length === 0) throw new Error("rm: no preference pairs");
+  if (groups.length === 0) throw new EngineError("NO_DATA", "rm: no preference pairs");
   const { model, tokenizer } = await loadModel(resumed ? checkpointModelDir(input.outDir, "model") : requireFrom("rm", input.from), {
     head: "scalar",
     rng: new Rng(cfg.seed + 1),

@@ -8,8 +8,6 @@ import { normalizeRecords } from "../data/index.ts";
 import { encodeChat } from "../tokenizer/chat.ts";
 import { entropy, maskedAccuracy, maskedCrossEntropy, maskedMean } from "./losses.ts";
 import {
-  COMMON_DEFAULTS,
-  type CommonConfig,
   type LmExample,
   type StageInput,
   type StageResult,
@@ -34,25 +32,19 @@ import {
   totalStepsFor,
   writeFinalMetrics,
 } from "./common.ts";
+import { ZSftConfig, type TSftConfig } from "../../lib/schemas/hyperparameters.ts";
+import { EngineError } from "../errors.ts";
 
-export type SftConfig = CommonConfig;
-
-export const SFT_DEFAULTS: SftConfig = {
-  ...COMMON_DEFAULTS,
-  lr: 3e-4, // small models; InstructGPT used 9.65e-6 at 1.3B-175B, TRL's default is 2e-5
-  warmupSteps: 10,
-  epochs: 3, // TRL SFTConfig num_train_epochs: 3
-  batchSize: 8,
-  weightDecay: 0.0, // TRL default
-  evalInterval: 50,
-};
+/** Hyperparameters: defaults, ranges and sources in lib/schemas/hyperparameters.ts (ZSftConfig). */
+export type SftConfig = TSftConfig;
+export const SFT_DEFAULTS: SftConfig = ZSftConfig.parse({});
 
 export async function sft(input: StageInput<SftConfig>): Promise<StageResult> {
   const log = defaultLog(input as StageInput<unknown>);
   await ensureBackend(log);
   // 1. Config, data, model.
   const resumed = input.resume === false ? null : readCheckpointState(input.outDir, "sft");
-  const cfg = resumed ? (resumed.config as unknown as SftConfig) : resolveConfig("sft", SFT_DEFAULTS, input.config);
+  const cfg = resumed ? (resumed.config as unknown as SftConfig) : resolveConfig("sft", input.config);
   const records = normalizeRecords("sft", input.data);
   const { model, tokenizer } = await loadModel(resumed ? checkpointModelDir(input.outDir, "model") : requireFrom("sft", input.from), { head: "lm" });
   const maxLen = Math.min(cfg.maxLength, model.config.blockSize);
@@ -67,7 +59,7 @@ export async function sft(input: StageInput<SftConfig>): Promise<StageResult> {
     if (e.lossMask.slice(1).some(Boolean)) examples.push(e);
   }
   if (truncated) log(`[engine] sft: ${truncated} conversation(s) cut to ${maxLen + 1} tokens`);
-  if (examples.length === 0) throw new Error("sft: no example has an assistant token within maxLength");
+  if (examples.length === 0) throw new EngineError("NO_DATA", "sft: no example has an assistant token within maxLength");
   const { train, val } = splitTrainVal(examples, cfg.valFraction, cfg.seed);
   const totalSteps = resumed?.totalSteps ?? totalStepsFor(cfg, train.length);
   log(`[engine] sft: ${train.length} train / ${val.length} val conversations, ${totalSteps} steps`);

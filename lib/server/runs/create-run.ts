@@ -1,6 +1,7 @@
 import "server-only";
 import { db, type Prisma } from "@/lib/db";
 import { AppError } from "@/lib/errors";
+import { formatHyperIssues, validateRunConfig } from "@/lib/schemas/hyperparameters";
 import { JOB, type TCreateRunRequest } from "@/lib/schemas/training";
 import { enqueueJob } from "@/lib/server/runs/job-queue";
 import { freezeCurrentLabels } from "@/lib/server/runs/freeze-current-labels";
@@ -9,7 +10,8 @@ import { needsSnapshot, planStages } from "@/lib/server/runs/plan-stages";
 /**
  * Creates a training run (its stages QUEUED) and queues the "training-run" job. The caller has checked
  * that the user may manage the project. Stage order, the starting version and the snapshot are checked
- * here (422 / 404). Without snapshotId, stages that need labels freeze the current labels now.
+ * here (422 / 404), and the config against every stage's hyperparameter schema (422 naming the key and the
+ * stage) before anything is read or queued. Without snapshotId, stages that need labels freeze the current labels now.
  */
 export async function createRun(options: {
   projectId: string;
@@ -18,6 +20,8 @@ export async function createRun(options: {
   trigger?: "manual" | "schedule" | "label_trigger" | "demo";
 }): Promise<{ id: string; snapshotId: string | null }> {
   const { projectId, request } = options;
+  const issues = validateRunConfig(request.stages, request.config ?? {}, request.preset);
+  if (issues.length) throw new AppError("INVALID_INPUT", formatHyperIssues(issues), undefined, issues.map(({ path, message }) => ({ path, message })));
   const from = request.fromVersionId
     ? await db.modelVersion.findFirst({ where: { id: request.fromVersionId, projectId }, select: { id: true, kind: true, artifactPath: true } })
     : null;
