@@ -3,7 +3,7 @@
 // product a KC x NC panel of op(B) is packed into NR-wide strips, then MC x KC blocks of op(A) into
 // MR-tall strips, and a register-blocked micro-kernel multiplies one MR strip by one NR strip,
 // keeping the MR x NR tile of C in registers for the whole KC loop. The micro-kernel is chosen at
-// run time: AVX-512 (6x32) or AVX2/FMA (6x16) where the CPU has them (compiled with function
+// run time: AVX-512 (12x32) or AVX2/FMA (6x16) where the CPU has them (compiled with function
 // target attributes, so the binary still runs on any x86-64), a portable 6x8 vector loop otherwise.
 #include "gemm.h"
 #include "pool.h"
@@ -20,10 +20,10 @@
 namespace rk {
 namespace {
 
-constexpr int kMR = 6;       // rows of a micro-tile (every kernel)
+constexpr int kMR = 6;       // rows of a micro-tile (AVX2 and portable kernels)
 constexpr int kMaxNR = 32;   // widest micro-tile
 constexpr int64_t kKC = 256; // depth of a packed slice
-constexpr int64_t kMC = 96;  // rows of a packed A block (16 micro-strips: ~96 KiB, L2)
+constexpr int64_t kMC = 168; // rows of a packed A block (a multiple of every MR: ~168 KiB, L2)
 constexpr int64_t kNC = 2048;
 
 // Multiplies a packed MR x kc strip of A by a packed kc x NR strip of B and adds alpha times the
@@ -100,47 +100,47 @@ __attribute__((target("avx2,fma"))) void kernel_avx2(int64_t kc, const float* a,
   add_tile<16>(t, c, ldc, alpha, mr, nr);
 }
 
+// AVX-512 has 32 vector registers: an MR x 32 tile keeps 2 MR accumulators (MR = 12: 24).
+template <int MR>
 __attribute__((target("avx512f"))) void kernel_avx512(int64_t kc, const float* a, const float* b,
                                                       float* c, int64_t ldc, float alpha, int mr,
                                                       int nr) {
-  __m512 c00 = _mm512_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00,
-         c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+  __m512 acc[MR][2];
+#pragma GCC unroll 16
+  for (int i = 0; i < MR; ++i) acc[i][0] = acc[i][1] = _mm512_setzero_ps();
   for (int64_t p = 0; p < kc; ++p) {
     const __m512 b0 = _mm512_loadu_ps(b), b1 = _mm512_loadu_ps(b + 16);
-    __m512 x = _mm512_set1_ps(a[0]);
-    c00 = _mm512_fmadd_ps(x, b0, c00); c01 = _mm512_fmadd_ps(x, b1, c01);
-    x = _mm512_set1_ps(a[1]);
-    c10 = _mm512_fmadd_ps(x, b0, c10); c11 = _mm512_fmadd_ps(x, b1, c11);
-    x = _mm512_set1_ps(a[2]);
-    c20 = _mm512_fmadd_ps(x, b0, c20); c21 = _mm512_fmadd_ps(x, b1, c21);
-    x = _mm512_set1_ps(a[3]);
-    c30 = _mm512_fmadd_ps(x, b0, c30); c31 = _mm512_fmadd_ps(x, b1, c31);
-    x = _mm512_set1_ps(a[4]);
-    c40 = _mm512_fmadd_ps(x, b0, c40); c41 = _mm512_fmadd_ps(x, b1, c41);
-    x = _mm512_set1_ps(a[5]);
-    c50 = _mm512_fmadd_ps(x, b0, c50); c51 = _mm512_fmadd_ps(x, b1, c51);
-    a += kMR;
+#pragma GCC unroll 16
+    for (int i = 0; i < MR; ++i) {
+      const __m512 x = _mm512_set1_ps(a[i]);
+      acc[i][0] = _mm512_fmadd_ps(x, b0, acc[i][0]);
+      acc[i][1] = _mm512_fmadd_ps(x, b1, acc[i][1]);
+    }
+    a += MR;
     b += 32;
   }
   const __m512 al = _mm512_set1_ps(alpha);
-  __m512 r[12] = {c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51};
-  if (mr == kMR && nr == 32) {
-    for (int i = 0; i < kMR; ++i) {
+  if (mr == MR && nr == 32) {
+#pragma GCC unroll 16
+    for (int i = 0; i < MR; ++i) {
       float* ci = c + i * ldc;
-      _mm512_storeu_ps(ci, _mm512_fmadd_ps(al, r[2 * i], _mm512_loadu_ps(ci)));
-      _mm512_storeu_ps(ci + 16, _mm512_fmadd_ps(al, r[2 * i + 1], _mm512_loadu_ps(ci + 16)));
+      _mm512_storeu_ps(ci, _mm512_fmadd_ps(al, acc[i][0], _mm512_loadu_ps(ci)));
+      _mm512_storeu_ps(ci + 16, _mm512_fmadd_ps(al, acc[i][1], _mm512_loadu_ps(ci + 16)));
     }
     return;
   }
-  alignas(64) float t[kMR * 32];
-  for (int i = 0; i < 12; ++i) _mm512_store_ps(t + 16 * i, r[i]);
+  alignas(64) float t[MR * 32];
+  for (int i = 0; i < MR; ++i) {
+    _mm512_store_ps(t + 32 * i, acc[i][0]);
+    _mm512_store_ps(t + 32 * i + 16, acc[i][1]);
+  }
   add_tile<32>(t, c, ldc, alpha, mr, nr);
 }
 #endif
 
 struct Choice {
   Kernel kernel;
-  int nr;
+  int mr, nr;
   const char* name;
 };
 
@@ -149,34 +149,42 @@ Choice choose(const char* force) {
   auto want = [&](const char* k) { return !force || std::strcmp(force, k) == 0; };
 #ifdef RK_X86
   __builtin_cpu_init();
-  if (want("avx512") && __builtin_cpu_supports("avx512f")) return {kernel_avx512, 32, "avx512 6x32"};
+  if (want("avx512") && __builtin_cpu_supports("avx512f")) return {kernel_avx512<12>, 12, 32, "avx512 12x32"};
   if (want("avx2") && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
-    return {kernel_avx2, 16, "avx2-fma 6x16"};
+    return {kernel_avx2, kMR, 16, "avx2-fma 6x16"};
 #endif
   (void)want;
-  return {kernel_generic, 8, "generic 6x8"};
+  return {kernel_generic, kMR, 8, "generic 6x8"};
 }
 
 Choice g_choice = choose(std::getenv("RLHF_GEMM_KERNEL"));
 
 const Choice& choice() { return g_choice; }
 
-inline float at_a(bool ta, const float* A, int64_t lda, int64_t i, int64_t p) {
-  return ta ? A[p * lda + i] : A[i * lda + p];
-}
-
-// op(A)[i0 .. i0+mc, p0 .. p0+kc] into MR-tall strips, each kc x MR (zero rows past mc).
+// op(A)[i0 .. i0+mc, p0 .. p0+kc] into MR-tall strips, each kc x MR (zero rows past mc). A stored
+// transposed gives each strip's column as MR contiguous floats; untransposed, each row is read
+// contiguously and written with stride MR.
 void pack_a(bool ta, const float* A, int64_t lda, int64_t i0, int64_t mc, int64_t p0, int64_t kc,
-            float* out) {
-  for (int64_t ir = 0; ir < mc; ir += kMR) {
-    const int mr = static_cast<int>(std::min<int64_t>(kMR, mc - ir));
-    for (int64_t p = 0; p < kc; ++p) {
-      float* o = out + p * kMR;
-      int i = 0;
-      for (; i < mr; ++i) o[i] = at_a(ta, A, lda, i0 + ir + i, p0 + p);
-      for (; i < kMR; ++i) o[i] = 0.0f;
+            int MR, float* out) {
+  for (int64_t ir = 0; ir < mc; ir += MR) {
+    const int mr = static_cast<int>(std::min<int64_t>(MR, mc - ir));
+    if (ta) {
+      const float* src = A + p0 * lda + i0 + ir;
+      for (int64_t p = 0; p < kc; ++p) {
+        float* o = out + p * MR;
+        std::memcpy(o, src + p * lda, sizeof(float) * mr);
+        for (int i = mr; i < MR; ++i) o[i] = 0.0f;
+      }
+    } else {
+      for (int i = 0; i < mr; ++i) {
+        const float* row = A + (i0 + ir + i) * lda + p0;
+        float* o = out + i;
+        for (int64_t p = 0; p < kc; ++p) o[p * MR] = row[p];
+      }
+      for (int i = mr; i < MR; ++i)
+        for (int64_t p = 0; p < kc; ++p) out[p * MR + i] = 0.0f;
     }
-    out += kc * kMR;
+    out += kc * MR;
   }
 }
 
@@ -217,7 +225,7 @@ void gemm_block(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha, 
                 int64_t lda, const float* B, int64_t ldb, float* C, int64_t ldc) {
   thread_local Buffers buf;
   const Choice& ch = choice();
-  const int NR = ch.nr;
+  const int NR = ch.nr, MR = ch.mr;
   for (int64_t jc = 0; jc < n; jc += kNC) {
     const int64_t nc = std::min(kNC, n - jc);
     for (int64_t pc = 0; pc < k; pc += kKC) {
@@ -225,13 +233,13 @@ void gemm_block(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha, 
       pack_b(tb, B, ldb, pc, kc, jc, nc, NR, buf.b);
       for (int64_t ic = 0; ic < m; ic += kMC) {
         const int64_t mc = std::min(kMC, m - ic);
-        pack_a(ta, A, lda, ic, mc, pc, kc, buf.a);
+        pack_a(ta, A, lda, ic, mc, pc, kc, MR, buf.a);
         for (int64_t jr = 0; jr < nc; jr += NR) {
           const int nr = static_cast<int>(std::min<int64_t>(NR, nc - jr));
           const float* bp = buf.b + (jr / NR) * kc * NR;
-          for (int64_t ir = 0; ir < mc; ir += kMR) {
-            const int mr = static_cast<int>(std::min<int64_t>(kMR, mc - ir));
-            ch.kernel(kc, buf.a + (ir / kMR) * kc * kMR, bp, C + (ic + ir) * ldc + jc + jr, ldc,
+          for (int64_t ir = 0; ir < mc; ir += MR) {
+            const int mr = static_cast<int>(std::min<int64_t>(MR, mc - ir));
+            ch.kernel(kc, buf.a + (ir / MR) * kc * MR, bp, C + (ic + ir) * ldc + jc + jr, ldc,
                       alpha, mr, nr);
           }
         }
@@ -263,11 +271,11 @@ void own_sgemm(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha, c
     }
   }
   if (k <= 0 || alpha == 0.0f) return;
-  const int NR = choice().nr;
+  const int NR = choice().nr, MR = choice().mr;
   // Split the larger side across the pool, on micro-tile boundaries; each part packs its own panels.
   const bool byCols = n >= m;
   const int64_t side = byCols ? n : m;
-  const int64_t unit = byCols ? NR : kMR;
+  const int64_t unit = byCols ? NR : MR;
   if (threads < 2 || side < 2 * unit || Pool::inside()) {
     gemm_block(ta, tb, m, n, k, alpha, A, lda, B, ldb, C, ldc);
     return;

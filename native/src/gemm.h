@@ -11,7 +11,7 @@ void own_sgemm(bool transA, bool transB, int64_t m, int64_t n, int64_t k, float 
                const float* A, int64_t lda, const float* B, int64_t ldb, float beta, float* C,
                int64_t ldc, int threads);
 
-// The micro-kernel this CPU got ("avx512 6x32", "avx2-fma 6x16" or "generic 6x8").
+// The micro-kernel this CPU got ("avx512 12x32", "avx2-fma 6x16" or "generic 6x8").
 // RLHF_GEMM_KERNEL (generic | avx2 | avx512) at load, or this call, forces one the CPU runs (tests
 // compare them); false when it cannot.
 const char* own_sgemm_kernel();

@@ -127,7 +127,7 @@ describe(`rk::gemm against a reference${skipReason}`, () => {
   it.skipIf(!addon)("reports which GEMM runs and rejects names this build lacks", () => {
     const info = addon!.info();
     expect(["own", "openblas"]).toContain(info.gemm);
-    expect(info.gemmKernel).toMatch(/^(avx512 6x32|avx2-fma 6x16|generic 6x8)$/);
+    expect(info.gemmKernel).toMatch(/^(avx512 12x32|avx2-fma 6x16|generic 6x8)$/);
     expect(addon!.setGemm("mkl")).toBe(false);
     expect(addon!.setGemm("own:neon")).toBe(false);
     expect(addon!.setGemm("openblas")).toBe(info.blas !== "none");
