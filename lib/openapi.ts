@@ -96,7 +96,7 @@ const ops: Record<string, Partial<Record<"get" | "post" | "put" | "patch" | "del
 
   "/api/v1/projects/{id}/runs": {
     get: { summary: "Training rounds of the project", access: "reviewers and admins" },
-    post: { summary: "Launch a training round", access: "admin", body: training.ZCreateRunRequest, response: training.ZCreateRunResponse, status: 201 },
+    post: { summary: "Launch a training round; config keys are checked against each stage's hyperparameter schema (lib/schemas/hyperparameters.ts), 422 naming the key and the stage", access: "admin", body: training.ZCreateRunRequest, response: training.ZCreateRunResponse, status: 201 },
   },
   "/api/v1/runs/{id}": { get: { summary: "A round with per-stage progress", access: "reviewers and admins", response: training.ZRunView } },
   "/api/v1/runs/{id}/cancel": { post: { summary: "Cancel a round", access: "admin" } },

@@ -87,4 +87,14 @@ describe("rlhf train --set", () => {
     expect(c.code).toBe(2);
     expect(c.stderr).toContain("--set batchSize: must be an integer (stage pretrain)");
   });
+
+  it("lists a stage's hyperparameters with their defaults, ranges and sources", async () => {
+    let stdout = "";
+    vi.spyOn(process.stdout, "write").mockImplementation((s: string | Uint8Array) => ((stdout += String(s)), true));
+    const code = await runEngineCli(["train", "dpo", "--help"]);
+    vi.restoreAllMocks();
+    expect(code).toBe(0);
+    expect(stdout).toContain("  beta  Strength of the implicit KL constraint. Default 0.1; range (0, 10]. Source: Rafailov et al. 2023; TRL DPOConfig beta 0.1.");
+    expect(stdout).toContain("  lr  Peak learning rate. Default 0.0001;");
+  });
 });

@@ -9,11 +9,12 @@
 import { DataError, readJsonl, type DataKind } from "../data/index.ts";
 import { isPresetName, PRESETS } from "../model/config.ts";
 import { STAGES, type StageName, generateText } from "../engine.ts";
-import { formatHyperIssues, parseStageHyperparameters } from "../../lib/schemas/hyperparameters.ts";
+import { formatHyperIssues, hyperparameterFields, parseStageHyperparameters } from "../../lib/schemas/hyperparameters.ts";
 
 const USAGE = `usage:
   rlhf train pretrain|sft|rm|ppo|dpo --data FILE.jsonl [--from DIR] [--reward DIR] --out DIR
              [--preset tiny|small|gpt2-124m] [--set key=value ...] [--json]
+  rlhf train STAGE --help      (the stage's hyperparameters: default, range, source)
   rlhf generate --model DIR --prompt "..." [--max-tokens N] [--temperature T] [--top-k K] [--top-p P] [--seed S]`;
 
 const DATA_KIND: Record<StageName, DataKind> = { pretrain: "pretrain", sft: "sft", rm: "preferences", dpo: "preferences", ppo: "prompts" };
@@ -83,9 +84,14 @@ function fmt(m: Record<string, number>): string {
 }
 
 async function train(argv: string[]): Promise<number> {
-  const p = parseArgs(argv, ["data", "from", "reward", "out", "preset"], ["json"]);
+  const p = parseArgs(argv, ["data", "from", "reward", "out", "preset"], ["json", "help"]);
   const stage = p.positional[0] as StageName | undefined;
   if (!stage || !(stage in STAGES)) throw new UsageError(`train needs a stage: ${Object.keys(STAGES).join("|")}`);
+  if (p.flags.has("help")) {
+    // The stage's hyperparameters (--set key=value), from the schema the engine parses with.
+    process.stdout.write(`rlhf train ${stage} --set key=value:\n${hyperparameterFields(stage).map((f) => `  ${f.key}  ${f.description}`).join("\n")}\n`);
+    return 0;
+  }
   if (p.positional.length > 1) throw new UsageError(`unexpected argument '${p.positional[1]}'`);
   const data = str(p, "data");
   const out = str(p, "out");
