@@ -78,8 +78,10 @@ if (run.status !== 0) {
 
 try {
   const addon = require(addonPath);
-  const { blas, gemm, gemmKernel } = addon.info();
-  const which = gemm === "openblas" ? `GEMM: OpenBLAS, ${blas}` : `GEMM: own, ${gemmKernel}; no OpenBLAS${process.env.RLHF_NATIVE_OPENBLAS === "0" ? " (RLHF_NATIVE_OPENBLAS=0)" : " headers (libopenblas-dev) found"}`;
+  const { blas, gemm, gemmKernel, gemmReason } = addon.info();
+  const which = !openblas
+    ? `GEMM: own, ${gemmKernel}; no OpenBLAS${process.env.RLHF_NATIVE_OPENBLAS === "0" ? " (RLHF_NATIVE_OPENBLAS=0)" : " headers (libopenblas-dev) found"}`
+    : gemm === "openblas" ? `GEMM: OpenBLAS, ${blas}` : `GEMM: own, ${gemmKernel}, by default (${gemmReason}); OpenBLAS linked in: ${blas}`;
   finish(true, `built ${path.relative(root, addonPath)} in ${((Date.now() - started) / 1000).toFixed(1)} s (${which})`);
 } catch (error) {
   fallback(`built but cannot be loaded (${String(error?.message ?? error).split("\n")[0]})`);

@@ -277,6 +277,7 @@ Napi::Value Info(const Napi::CallbackInfo& info) {
 #endif
   o.Set("blasThreads", Napi::Number::New(info.Env(), rk::max_threads()));
   o.Set("gemm", Napi::String::New(info.Env(), rk::gemm_name()));
+  o.Set("gemmReason", Napi::String::New(info.Env(), rk::gemm_reason()));
   o.Set("gemmKernel", Napi::String::New(info.Env(), rk::own_sgemm_kernel()));
   return o;
 }

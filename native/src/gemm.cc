@@ -252,6 +252,8 @@ void gemm_block(bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha, 
 
 const char* own_sgemm_kernel() { return choice().name; }
 
+bool own_sgemm_vectorised() { return choice().kernel != kernel_generic; }
+
 bool own_sgemm_set_kernel(const char* name) {
   const Choice c = choose(name);
   if (std::strncmp(c.name, name, std::strlen(name)) != 0) return false;

@@ -16,5 +16,7 @@ void own_sgemm(bool transA, bool transB, int64_t m, int64_t n, int64_t k, float 
 // compare them); false when it cannot.
 const char* own_sgemm_kernel();
 bool own_sgemm_set_kernel(const char* name);
+// True when the kernel in use is an AVX2 or AVX-512 one.
+bool own_sgemm_vectorised();
 
 }  // namespace rk

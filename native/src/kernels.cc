@@ -16,6 +16,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <strings.h>
 #include <thread>
 #include <vector>
 
@@ -28,26 +29,51 @@ namespace rk {
 extern "C" {
 void openblas_set_num_threads(int);
 int openblas_get_num_threads(void);
+char* openblas_get_corename(void);
 }
-// RLHF_GEMM=own at load uses our GEMM even though OpenBLAS is linked in (tests, benchmarks).
+// OpenBLAS's kernels for CPUs with AVX2 or AVX-512. A DYNAMIC_ARCH OpenBLAS that does not know the
+// CPU (Debian's 0.3.21 on a virtual "Intel Xeon Processor") falls back to its SSE3 "Prescott"
+// kernels, 4-8x slower than ours on the same machine: then our GEMM is the default.
+static bool openblas_is_vectorised() {
+  static const char* kCores[] = {"haswell", "zen", "skylakex", "cooperlake", "sapphirerapids"};
+  const char* core = openblas_get_corename();
+  if (!core) return false;
+  for (const char* k : kCores)
+    if (strcasecmp(core, k) == 0) return true;
+  return false;
+}
+static const char* g_reason = "";
+// RLHF_GEMM=own|openblas at load chooses; unset, OpenBLAS unless its kernels are slower than ours.
 static bool g_own = [] {
   const char* e = std::getenv("RLHF_GEMM");
-  return e && std::strcmp(e, "own") == 0;
+  if (e && std::strcmp(e, "own") == 0) return (g_reason = "RLHF_GEMM=own"), true;
+  if (e && std::strcmp(e, "openblas") == 0) return (g_reason = "RLHF_GEMM=openblas"), false;
+  if (own_sgemm_vectorised() && !openblas_is_vectorised()) {
+    g_reason = "OpenBLAS runs pre-AVX2 kernels on this CPU";
+    return true;
+  }
+  g_reason = "OpenBLAS found at build time";
+  return false;
 }();
 #else
+static const char* g_reason = "built without OpenBLAS";
 static bool g_own = true;
 #endif
+
+const char* gemm_reason() { return g_reason; }
 
 bool set_gemm(const char* name) {
   if (std::strncmp(name, "own", 3) == 0) {
     if (name[3] == ':' && !own_sgemm_set_kernel(name + 4)) return false;
     if (name[3] != ':' && name[3] != '\0') return false;
     g_own = true;
+    g_reason = "setGemm";
     return true;
   }
 #ifdef RK_HAVE_OPENBLAS
   if (std::strcmp(name, "openblas") == 0) {
     g_own = false;
+    g_reason = "setGemm";
     return true;
   }
 #endif

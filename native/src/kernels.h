@@ -17,12 +17,16 @@ enum ReduceOp { kSum = 0, kMean, kRMax, kRMin, kProd };
 void set_max_threads(int n);
 int max_threads();
 
-// Which GEMM rk::gemm runs: "openblas" (cblas_sgemm, when built with it; the default) or "own"
-// (gemm.cc; the only one without OpenBLAS, or chosen by RLHF_GEMM=own at load). set_gemm returns
+// Which GEMM rk::gemm runs: "openblas" (cblas_sgemm, when built with it; the default unless its
+// kernels are pre-AVX2 on an AVX2 CPU) or "own" (gemm.cc; the only one without OpenBLAS).
+// RLHF_GEMM=own|openblas at load chooses. set_gemm returns
 // false for a name this build lacks. "own:generic", "own:avx2", "own:avx512" also pick our
 // GEMM's micro-kernel (false where the CPU lacks it).
 bool set_gemm(const char* name);
 const char* gemm_name();
+// Why that one: RLHF_GEMM, no OpenBLAS in the build, or OpenBLAS's kernels being pre-AVX2 on a CPU
+// ours vectorise for (then ours is the default).
+const char* gemm_reason();
 
 // One product (row major, C = alpha op(A) op(B) + beta C) on as many threads as its size pays for
 // (one below ~32 MFLOP), by the active GEMM. The fused kernels call this rather than cblas directly.

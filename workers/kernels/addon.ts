@@ -74,9 +74,10 @@ export interface NativeAddon {
   setThreads(n: number): void;
   /**
    * blas: OpenBLAS's config, or "none" when built without it; gemm: the GEMM every product runs,
-   * "openblas" or "own" (native/src/gemm.cc); gemmKernel: our GEMM's micro-kernel on this CPU.
+   * "openblas" or "own" (native/src/gemm.cc), and gemmReason why; gemmKernel: our GEMM's
+   * micro-kernel on this CPU.
    */
-  info(): { blas: string; blasThreads: number; gemm: "own" | "openblas"; gemmKernel: string };
+  info(): { blas: string; blasThreads: number; gemm: "own" | "openblas"; gemmReason: string; gemmKernel: string };
   /** Row-major C = alpha op(A) op(B) + beta C by the active GEMM (the product all kernels use). */
   sgemm(transA: number, transB: number, m: number, n: number, k: number, alpha: number, A: Float32Array,
     lda: number, B: Float32Array, ldb: number, beta: number, C: Float32Array, ldc: number): void;
