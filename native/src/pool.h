@@ -37,7 +37,9 @@ class Pool {
   // The same with `want` parts (at most 2, 1 on a one-core machine) whatever RLHF_NATIVE_THREADS
   // says: our GEMM threads its large products as OpenBLAS would. Not from inside a task (inside()).
   void run_parts(int want, const std::function<void(int, int)>& f) {
-    if (want < 2 || hw_ < 2 || inside()) {
+    // One task at a time: a second JavaScript thread using the addon meanwhile runs its own inline.
+    bool idle = false;
+    if (want < 2 || hw_ < 2 || inside() || !busy_.compare_exchange_strong(idle, true)) {
       f(0, 1);
       return;
     }
@@ -52,6 +54,7 @@ class Pool {
     f(0, 2);
     inside() = false;
     while (done_.load(std::memory_order_acquire) != g) RK_PAUSE();
+    busy_.store(false, std::memory_order_release);
   }
 
   // True on a thread while it runs a part of a task (nested run_parts calls run inline).
@@ -67,7 +70,7 @@ class Pool {
     set_parts(env ? std::atoi(env) : 1);
   }
 
-  void start_worker() {
+  void start_worker() {  // under busy_
     if (started_) return;
     started_ = true;
     std::thread([this] { loop(); }).detach();
@@ -101,7 +104,7 @@ class Pool {
   bool started_ = false;
   const std::function<void(int, int)>* task_ = nullptr;
   std::atomic<uint64_t> gen_{0}, done_{0};
-  std::atomic<bool> sleeping_{false};
+  std::atomic<bool> sleeping_{false}, busy_{false};
   std::mutex mu_;
   std::condition_variable cv_;
 };

@@ -5,6 +5,7 @@
 // backward through the kernels that use it (MatMul, the fused linear layer) against pure tfjs.
 // RLHF_NATIVE_ADDON points this at another build (CI: the one built without OpenBLAS).
 import { spawnSync } from "node:child_process";
+import { Worker } from "node:worker_threads";
 import { afterAll, describe, expect, it } from "vitest";
 import { tf } from "../../workers/model/tf.ts";
 import "@tensorflow/tfjs-backend-cpu";
@@ -129,6 +130,38 @@ describe(`rk::gemm against a reference${skipReason}`, () => {
     if (auto.gemm === "own" && own.blas !== "none") expect(auto.gemmReason).toBe("OpenBLAS runs pre-AVX2 kernels on this CPU");
     if (/Prescott|Core2|Nehalem/.test(own.blas) && own.blas !== "none") expect(auto.gemm).toBe("own");
   });
+
+  it.skipIf(!addon)("our threaded GEMM from several JavaScript threads at once: every product exact", async () => {
+    // The pool runs one task at a time; a thread that finds it busy multiplies inline. Each worker
+    // repeats a large product (300x1100x260, split over the pool) and compares with its first result.
+    const code = `
+      const { parentPort, workerData } = require("node:worker_threads");
+      const addon = require(workerData.path);
+      if (!addon.setGemm("own")) throw new Error("no own GEMM");
+      const m = 300, n = 1100, k = 260;
+      const A = new Float32Array(m * k).map((_, i) => Math.sin(i + workerData.seed));
+      const B = new Float32Array(k * n).map((_, i) => Math.cos(i * 0.7 + workerData.seed));
+      const first = new Float32Array(m * n);
+      addon.sgemm(0, 0, m, n, k, 1, A, k, B, n, 0, first, n);
+      let mismatches = 0;
+      for (let r = 0; r < 30; r++) {
+        const C = new Float32Array(m * n);
+        addon.sgemm(0, 0, m, n, k, 1, A, k, B, n, 0, C, n);
+        for (let i = 0; i < C.length; i++) if (C[i] !== first[i]) { mismatches++; break; }
+      }
+      parentPort.postMessage(mismatches);`;
+    const results = await Promise.all(
+      [1, 2, 3].map(
+        (seed) =>
+          new Promise<number>((resolve, reject) => {
+            const w = new Worker(code, { eval: true, workerData: { path: load.addon && load.path, seed } });
+            w.once("message", resolve);
+            w.once("error", reject);
+          }),
+      ),
+    );
+    expect(results).toEqual([0, 0, 0]);
+  }, 60_000);
 
   it.skipIf(!addon)("reports which GEMM runs and rejects names this build lacks", () => {
     const info = addon!.info();
