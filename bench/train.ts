@@ -17,6 +17,7 @@ import { trainTokenizer } from "../workers/tokenizer/index.ts";
 import { saveModel } from "../workers/checkpoint/index.ts";
 import { readJsonl } from "../workers/data/index.ts";
 import { STAGES, type StageName } from "../workers/engine.ts";
+import { nativeAddon } from "../workers/kernels/index.ts";
 
 const argv = process.argv.slice(2);
 
@@ -97,6 +98,7 @@ for (const preset of presets) {
         bench: "train",
         backend: info.name,
         nativeKernels: info.nativeKernels.length,
+        gemm: gemmInUse(),
         preset,
         embedding,
         stage,
@@ -116,9 +118,16 @@ for (const preset of presets) {
       const t0 = performance.now();
       const g = await generate(m, prompt, { maxNewTokens: T / 2, padId: tok.padId, temperature: 1, seed: 1 });
       const n = g.tokens.reduce((a, t) => a + t.length, 0);
-      emit({ bench: "generate", backend: info.name, preset, embedding, batch, newTokens: n, tokens_per_s: Math.round(n / ((performance.now() - t0) / 1000)) });
+      emit({ bench: "generate", backend: info.name, gemm: gemmInUse(), preset, embedding, batch, newTokens: n, tokens_per_s: Math.round(n / ((performance.now() - t0) / 1000)) });
     }
     m.dispose();
   }
 }
 fs.rmSync(root, { recursive: true, force: true });
+
+/** Which GEMM every matrix product ran on: "own:<kernel>" (native/src/gemm.cc), "openblas", or "none" (pure JavaScript). */
+function gemmInUse(): string {
+  const info = nativeAddon()?.info();
+  if (!info) return "none";
+  return info.gemm === "own" ? `own:${info.gemmKernel}` : "openblas";
+}
