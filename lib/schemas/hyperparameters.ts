@@ -49,7 +49,7 @@ function oneOf<const T extends readonly [string, ...string[]]>(values: T, def: T
 }
 
 /** Per-stage changes to the shared defaults (value and why). */
-type TCommonOverrides = Partial<Record<"epochs" | "batchSize" | "lr" | "warmupSteps" | "minLrRatio" | "weightDecay" | "valFraction" | "evalInterval", { default: number; source: string }>>;
+type TCommonOverrides = Partial<Record<"epochs" | "budgetSteps" | "minSteps" | "batchSize" | "lr" | "warmupSteps" | "minLrRatio" | "weightDecay" | "valFraction" | "evalInterval", { default: number; source: string }>>;
 
 /** The hyperparameters every stage has (the shared keys of a run's config). */
 function commonShape(o: TCommonOverrides = {}) {
@@ -57,8 +57,11 @@ function commonShape(o: TCommonOverrides = {}) {
   return {
     preset: oneOf(["tiny", "small", "gpt2-124m"], "tiny", "Model size of a model trained from scratch (pretrain without a starting model).", "workers/model/config.ts PRESETS"),
     seed: num({ default: 0, min: 0, max: 2_147_483_647, int: true, help: "Seeds initialisation, data order and sampling: same seed, same run.", source: "cleanrl Args.seed" }),
-    epochs: num({ ...d("epochs", 1, "TRL TrainingArguments num_train_epochs"), min: 0, max: 1000, help: "Passes over the training data (ignored when maxSteps > 0)." }),
-    maxSteps: num({ default: 0, min: 0, max: 10_000_000, int: true, help: "Optimizer steps; 0 = derived from epochs.", source: "TRL TrainingArguments max_steps" }),
+    epochs: num({ ...d("epochs", 0, "this project (train until converged)"), min: 0, max: 1000, help: "Passes over the training data, trained exactly (ignored when maxSteps > 0); 0 = train until the held-out metric stops improving, at most budgetSteps." }),
+    maxSteps: num({ default: 0, min: 0, max: 10_000_000, int: true, help: "Optimizer steps, trained exactly (no early stopping); 0 = from epochs, or until converged.", source: "TRL TrainingArguments max_steps" }),
+    budgetSteps: num({ ...d("budgetSteps", 1000, "this project (a tiny model learns a 600-line corpus in about 1000 steps)"), min: 1, max: 10_000_000, int: true, help: "Most optimizer steps when neither maxSteps nor epochs is set (the default budget)." }),
+    minSteps: num({ ...d("minSteps", 100, "this project"), min: 0, max: 10_000_000, int: true, help: "Early stopping never stops before this many steps." }),
+    earlyStopping: bool(true, "With the default budget (maxSteps and epochs 0), stop when the held-out loss (the reward model: accuracy) has not improved for patience evaluations.", "transformers EarlyStoppingCallback"),
     batchSize: num({ ...d("batchSize", 8, "TRL per_device_train_batch_size 8"), min: 1, max: 4096, int: true, help: "Sequences (or preference groups, or prompts) per step." }),
     lr: num({ ...d("lr", 3e-4, "nanoGPT learning_rate for small models"), min: 0, max: 1, gtMin: true, help: "Peak learning rate." }),
     warmupSteps: num({ ...d("warmupSteps", 10, "nanoGPT warmup_iters"), min: 0, max: 10_000_000, int: true, help: "Linear warm-up steps, then cosine decay to lr * minLrRatio." }),
@@ -70,7 +73,7 @@ function commonShape(o: TCommonOverrides = {}) {
     maxLength: num({ default: 1024, min: 2, max: 65_536, int: true, help: "Longest sequence fed to the model (capped at the model's positions).", source: "TRL SFTConfig max_length 1024" }),
     valFraction: num({ ...d("valFraction", 0.1, "this project"), min: 0, max: 0.9, help: "Fraction of the records held out for evaluation." }),
     evalInterval: num({ ...d("evalInterval", 50, "TRL eval_steps"), min: 0, max: 10_000_000, int: true, help: "Evaluate every this many steps (and at the end); 0 = only at the end." }),
-    patience: num({ default: 0, min: 0, max: 10_000, int: true, help: "Early stopping: stop after this many evaluations without improvement; 0 = never.", source: "transformers EarlyStoppingCallback early_stopping_patience" }),
+    patience: num({ default: 3, min: 0, max: 10_000, int: true, help: "Early stopping: stop after this many evaluations (every evalInterval steps) without improvement; 0 = never.", source: "transformers EarlyStoppingCallback early_stopping_patience" }),
     checkpointInterval: num({ default: 100, min: 0, max: 10_000_000, int: true, help: "Write a resumable checkpoint every this many steps (and on cancel and at the end); 0 = only then.", source: "TRL save_steps" }),
     logInterval: num({ default: 1, min: 1, max: 10_000_000, int: true, help: "Send metrics every this many steps.", source: "TRL logging_steps" }),
   };
@@ -84,7 +87,6 @@ export const ZPretrainConfig = z.strictObject(
   commonShape({
     lr: { default: 1e-3, source: "nanoGPT shakespeare-char (a small model) 1e-3" },
     warmupSteps: { default: 20, source: "this project (small corpora)" },
-    epochs: { default: 5, source: "this project (small corpora)" },
     batchSize: { default: 16, source: "this project" },
   }),
 );
@@ -92,14 +94,12 @@ export const ZPretrainConfig = z.strictObject(
 export const ZSftConfig = z.strictObject(
   commonShape({
     lr: { default: 3e-4, source: "small models; InstructGPT 9.65e-6 at 1.3B-175B, TRL 2e-5" },
-    epochs: { default: 3, source: "TRL SFTConfig num_train_epochs 3" },
     weightDecay: { default: 0, source: "TRL default 0" },
   }),
 );
 
 export const ZRmConfig = z.strictObject({
   ...commonShape({
-    epochs: { default: 1, source: "InstructGPT: one epoch (the RM overfits after one)" },
     batchSize: { default: 8, source: "groups (prompts) per step; InstructGPT 64 prompts x C(K,2) pairs" },
     lr: { default: 1e-4, source: "small models; InstructGPT 6B RM 9e-6" },
     warmupSteps: { default: 5, source: "this project" },
@@ -138,7 +138,6 @@ export const ZPpoConfig = z.strictObject({
 
 export const ZDpoConfig = z.strictObject({
   ...commonShape({
-    epochs: { default: 1, source: "TRL DPOConfig 1 to 3" },
     lr: { default: 1e-4, source: "small models; TRL 1e-6 for billion-parameter models" },
     warmupSteps: { default: 5, source: "this project" },
     weightDecay: { default: 0, source: "TRL default 0" },

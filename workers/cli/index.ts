@@ -133,9 +133,9 @@ async function train(argv: string[]): Promise<number> {
     },
   });
   if (tty) process.stderr.write("\n");
-  const summary = { stage, status: result.status, step: result.step, totalSteps: result.totalSteps, modelDir: result.modelDir, seconds: (Date.now() - t0) / 1000, metrics: result.metrics };
+  const summary = { stage, status: result.status, stopReason: result.stopReason, step: result.step, totalSteps: result.totalSteps, modelDir: result.modelDir, seconds: (Date.now() - t0) / 1000, metrics: result.metrics };
   if (json) process.stdout.write(`${JSON.stringify(summary)}\n`);
-  else process.stderr.write(`${stage} ${result.status} after ${result.step} steps: model in ${result.modelDir}\n${fmt(result.metrics)}\n`);
+  else process.stderr.write(`${stage} ${result.status} (${result.stopReason}) after ${result.step} steps: model in ${result.modelDir}\n${fmt(result.metrics)}\n`);
   return result.status === "cancelled" ? 130 : 0;
 }
 

@@ -43,8 +43,13 @@ export interface StageInput<C> {
   resume?: boolean;
 }
 
+/** Why a stage stopped: the held-out metric stopped improving, the step budget ran out, PPO's KL bound, or a cancel. */
+export type StopReason = "converged" | "budget" | "kl_limit" | "cancelled";
+
 export interface StageResult {
   status: "completed" | "early_stopped" | "cancelled";
+  /** Why it stopped (also in the log and in metrics.json). */
+  stopReason: StopReason;
   /** Optimizer steps done (in all runs, when resumed). */
   step: number;
   totalSteps: number;
@@ -99,9 +104,29 @@ function permutation(n: number, seed: number, epoch: number): number[] {
   return p;
 }
 
-/** Steps for the run: maxSteps, or ceil(epochs * n / batchSize). */
-export function totalStepsFor(c: Pick<CommonConfig, "maxSteps" | "epochs" | "batchSize">, n: number): number {
-  return c.maxSteps > 0 ? c.maxSteps : Math.max(1, Math.ceil((c.epochs * n) / c.batchSize));
+/** Steps for the run: maxSteps, or ceil(epochs * n / batchSize), or (neither set) the default budget. */
+export function totalStepsFor(c: Pick<CommonConfig, "maxSteps" | "epochs" | "batchSize" | "budgetSteps">, n: number): number {
+  if (c.maxSteps > 0) return c.maxSteps;
+  if (c.epochs > 0) return Math.max(1, Math.ceil((c.epochs * n) / c.batchSize));
+  return c.budgetSteps;
+}
+
+/** Early stopping applies only to the default budget: an explicit maxSteps or epochs is trained exactly. */
+export function earlyStoppingOn(c: Pick<CommonConfig, "maxSteps" | "epochs" | "earlyStopping" | "patience">): boolean {
+  return c.earlyStopping && c.patience > 0 && c.maxSteps === 0 && c.epochs === 0;
+}
+
+/**
+ * The early-stopping rule, after one evaluation at `step`: `value` (lower is better) improves on the best
+ * by more than 1e-6 or counts as one more evaluation without improvement; true = stop (converged) once
+ * `patience` evaluations in a row did not improve and at least `minSteps` steps are done.
+ */
+export function earlyStopAfterEval(early: { best: number; bad: number }, value: number, step: number, rule: { patience: number; minSteps: number }): boolean {
+  if (value < early.best - 1e-6) {
+    early.best = value;
+    early.bad = 0;
+  } else early.bad += 1;
+  return rule.patience > 0 && step >= rule.minSteps && early.bad >= rule.patience;
 }
 
 /** Seeded split into train and held-out records. */
@@ -239,9 +264,10 @@ export interface LoopSpec {
   state: TrainerState;
   /** One optimizer step; returns its metrics and how many tokens it processed. */
   step: (step: number) => Promise<{ metrics: Record<string, number>; tokens: number }>;
-  /** Held-out evaluation; `lossKey` in its result drives early stopping (lower is better). */
+  /** Held-out evaluation; `lossKey` in its result drives early stopping (lower is better unless higherIsBetter). */
   evaluate?: () => Promise<Record<string, number>>;
   lossKey?: string;
+  higherIsBetter?: boolean;
   /** Extra early stopping rule checked after every step (e.g. PPO's KL bound); returns a reason. */
   stopAfterStep?: (metrics: Record<string, number>) => string | null;
   /** Write a resumable checkpoint of the current state. */
@@ -254,10 +280,12 @@ export function defaultLog(input: StageInput<unknown>): (l: string) => void {
 }
 
 /** Run steps state.step .. totalSteps-1 with progress, metrics, evaluation, early stopping, cancel. */
-export async function runLoop(spec: LoopSpec): Promise<{ status: StageResult["status"]; metrics: Record<string, number> }> {
+export async function runLoop(spec: LoopSpec): Promise<{ status: StageResult["status"]; stopReason: StopReason; metrics: Record<string, number> }> {
   const { cfg, state, input } = spec;
   const sink = input.sink;
+  const early = earlyStoppingOn(cfg);
   let status: StageResult["status"] = "completed";
+  let stopReason: StopReason = "budget";
   let evalMetrics: Record<string, number> = {};
   const doEval = async () => {
     if (!spec.evaluate) return false;
@@ -265,16 +293,14 @@ export async function runLoop(spec: LoopSpec): Promise<{ status: StageResult["st
     if (sink) await sink.log(state.step, evalMetrics);
     const v = spec.lossKey ? evalMetrics[spec.lossKey] : undefined;
     if (v === undefined || !Number.isFinite(v)) return false;
-    if (v < state.early.best - 1e-6) {
-      state.early.best = v;
-      state.early.bad = 0;
-    } else state.early.bad += 1;
-    return cfg.patience > 0 && state.early.bad >= cfg.patience;
+    const stop = earlyStopAfterEval(state.early, spec.higherIsBetter ? -v : v, state.step, cfg);
+    return early && stop;
   };
 
   while (state.step < spec.totalSteps) {
     if (input.signal?.aborted) {
       status = "cancelled";
+      stopReason = "cancelled";
       break;
     }
     const t0 = performance.now();
@@ -290,12 +316,14 @@ export async function runLoop(spec: LoopSpec): Promise<{ status: StageResult["st
     if (reason) {
       spec.log(`[engine] ${spec.stage}: early stop at step ${state.step}: ${reason}`);
       status = "early_stopped";
+      stopReason = "kl_limit";
       break;
     }
     if (cfg.evalInterval > 0 && state.step % cfg.evalInterval === 0 && state.step < spec.totalSteps) {
       if (await doEval()) {
         spec.log(`[engine] ${spec.stage}: early stop at step ${state.step}: ${spec.lossKey} did not improve for ${cfg.patience} evaluations`);
         status = "early_stopped";
+        stopReason = "converged";
         break;
       }
     }
@@ -303,7 +331,8 @@ export async function runLoop(spec: LoopSpec): Promise<{ status: StageResult["st
   }
   if (status !== "cancelled") await doEval();
   await spec.checkpoint();
-  return { status, metrics: { ...state.lastMetrics, ...evalMetrics } };
+  spec.log(`[engine] ${spec.stage}: stopped at step ${state.step} of ${spec.totalSteps} (${stopReason})`);
+  return { status, stopReason, metrics: { ...state.lastMetrics, ...evalMetrics } };
 }
 
 /** Ensure the backend is chosen (idempotent) before any tensor is made. */

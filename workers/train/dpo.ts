@@ -101,7 +101,7 @@ export async function dpo(input: StageInput<DpoConfig>): Promise<StageResult> {
 
   try {
     // 2. Train.
-    const { status, metrics } = await runLoop({
+    const { status, stopReason, metrics } = await runLoop({
       stage: "dpo",
       input: input as StageInput<unknown>,
       cfg,
@@ -174,7 +174,7 @@ export async function dpo(input: StageInput<DpoConfig>): Promise<StageResult> {
     });
 
     await saveModel(input.outDir, policy, tokenizer, { stage: "dpo", metrics });
-    const result: StageResult = { status, step: state.step, totalSteps, metrics, modelDir: input.outDir };
+    const result: StageResult = { status, stopReason, step: state.step, totalSteps, metrics, modelDir: input.outDir };
     writeFinalMetrics(input.outDir, result);
     return result;
   } finally {

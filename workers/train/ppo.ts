@@ -133,7 +133,7 @@ export async function ppo(input: StageInput<PpoConfig>): Promise<StageResult> {
     };
 
     try {
-      const { status, metrics } = await runLoop({
+      const { status, stopReason, metrics } = await runLoop({
         stage: "ppo",
         input: input as StageInput<unknown>,
         cfg,
@@ -270,7 +270,7 @@ export async function ppo(input: StageInput<PpoConfig>): Promise<StageResult> {
       });
 
       await saveModel(input.outDir, policy, tokenizer, { stage: "ppo", metrics });
-      const result: StageResult = { status, step: state.step, totalSteps, metrics, modelDir: input.outDir };
+      const result: StageResult = { status, stopReason, step: state.step, totalSteps, metrics, modelDir: input.outDir };
       writeFinalMetrics(input.outDir, result);
       return result;
     } finally {

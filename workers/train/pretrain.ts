@@ -88,7 +88,7 @@ export async function pretrain(input: StageInput<PretrainConfig>): Promise<Stage
 
   try {
     // 5. Train.
-    const { status, metrics } = await runLoop({
+    const { status, stopReason, metrics } = await runLoop({
       stage: "pretrain",
       input: input as StageInput<unknown>,
       cfg,
@@ -123,7 +123,7 @@ export async function pretrain(input: StageInput<PretrainConfig>): Promise<Stage
 
     // 6. The trained model.
     await saveModel(input.outDir, model, tokenizer, { stage: "pretrain", metrics });
-    const result: StageResult = { status, step: state.step, totalSteps, metrics, modelDir: input.outDir };
+    const result: StageResult = { status, stopReason, step: state.step, totalSteps, metrics, modelDir: input.outDir };
     writeFinalMetrics(input.outDir, result);
     return result;
   } finally {

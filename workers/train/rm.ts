@@ -110,14 +110,15 @@ export async function rm(input: StageInput<RmConfig>): Promise<StageResult> {
 
   try {
     // 2. Train.
-    const { status, metrics } = await runLoop({
+    const { status, stopReason, metrics } = await runLoop({
       stage: "rm",
       input: input as StageInput<unknown>,
       cfg,
       totalSteps,
       state,
       log,
-      lossKey: "eval/loss",
+      lossKey: "eval/accuracy",
+      higherIsBetter: true,
       step: async (step) => {
         const batch = batchIndices(train.length, cfg.batchSize, step, cfg.seed).map((i) => train[i]);
         const b = preferenceBatch(batch, tokenizer.padId);
@@ -177,7 +178,7 @@ export async function rm(input: StageInput<RmConfig>): Promise<StageResult> {
     }
 
     await saveModel(input.outDir, model, tokenizer, { stage: "rm", metrics });
-    const result: StageResult = { status, step: state.step, totalSteps, metrics, modelDir: input.outDir };
+    const result: StageResult = { status, stopReason, step: state.step, totalSteps, metrics, modelDir: input.outDir };
     writeFinalMetrics(input.outDir, result);
     return result;
   } finally {

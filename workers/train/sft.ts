@@ -79,7 +79,7 @@ export async function sft(input: StageInput<SftConfig>): Promise<StageResult> {
 
   try {
     // 3. Train.
-    const { status, metrics } = await runLoop({
+    const { status, stopReason, metrics } = await runLoop({
       stage: "sft",
       input: input as StageInput<unknown>,
       cfg,
@@ -127,7 +127,7 @@ export async function sft(input: StageInput<SftConfig>): Promise<StageResult> {
     });
 
     await saveModel(input.outDir, model, tokenizer, { stage: "sft", metrics });
-    const result: StageResult = { status, step: state.step, totalSteps, metrics, modelDir: input.outDir };
+    const result: StageResult = { status, stopReason, step: state.step, totalSteps, metrics, modelDir: input.outDir };
     writeFinalMetrics(input.outDir, result);
     return result;
   } finally {
