@@ -277,7 +277,7 @@ async function runHeld(runId: string, hold: Hold, options: TrainingJobOptions): 
         rewardModelId: kind === "ppo" ? (reward?.versionId ?? null) : null,
         snapshotId: run.snapshotId,
         artifactPath: rel,
-        config: { ...stageConfig(kind, config, run.preset), runId, preset: run.preset, stage: kind, earlyStopped: result.status === "early_stopped" } as Prisma.InputJsonValue,
+        config: { ...stageConfig(kind, config, run.preset), runId, preset: run.preset, stage: kind, earlyStopped: result.status === "early_stopped", stopReason: result.stopReason } as Prisma.InputJsonValue,
         metrics: result.metrics as Prisma.InputJsonValue,
       };
       const version = await db.$transaction(async (tx) => {
@@ -297,7 +297,7 @@ async function runHeld(runId: string, hold: Hold, options: TrainingJobOptions): 
         });
         return v;
       });
-      log(`Stage ${stage.position + 1} (${kind}) ${result.status === "early_stopped" ? "stopped early" : "finished"} at step ${result.step}: version ${version.name}.`);
+      log(`Stage ${stage.position + 1} (${kind}) ${result.status === "early_stopped" ? "stopped early" : "finished"} at step ${result.step} (${result.stopReason}): version ${version.name}.`);
 
       if ((options.evaluate ?? true) && (modelKind === "SFT" || modelKind === "POLICY")) {
         await evaluateVersion(version.id, outDir, snapshot).catch((err) => log(`Sample answers failed: ${(err as Error).message}`, "warn"));
