@@ -5,6 +5,7 @@ import { describe, it, expect, beforeAll } from "vitest";
 import path from "node:path";
 import { pretrain } from "../../workers/train/pretrain.ts";
 import { sft } from "../../workers/train/sft.ts";
+import { rm } from "../../workers/train/rm.ts";
 import { earlyStopAfterEval, earlyStoppingOn, totalStepsFor } from "../../workers/train/common.ts";
 import { ZSftConfig } from "../../lib/schemas/hyperparameters.ts";
 import { loadModel } from "../../workers/checkpoint/index.ts";
@@ -24,6 +25,8 @@ const corpus: { text: string }[] = [];
 NAMES.forEach((n, i) => PLACES.forEach((p, j) => corpus.push({ text: `${n} likes ${fruitOf(i, j)}. ${n} goes to the ${p}.` })));
 const sftRows: { prompt: string; completion: string }[] = [];
 NAMES.forEach((n, i) => PLACES.forEach((p, j) => sftRows.push({ prompt: `Q: What does ${n} eat at the ${p}?`, completion: `A: ${fruitOf(i, j)}.` })));
+// Preferences: the demonstrations' format ("A: <fruit>.") over a bare, unformatted answer.
+const prefRows = sftRows.map((r, i) => ({ prompt: r.prompt, chosen: r.completion, rejected: `${FRUITS[i % FRUITS.length]} i think` }));
 const heldOut = ["Q: What does Mia eat at the park?", "Q: What does Otto eat at the lake?", "Q: What does Kai eat at the beach?"];
 
 describe("the early-stopping rule", () => {
@@ -81,6 +84,13 @@ describe("defaults that learn", () => {
     console.log(`sft samples: ${JSON.stringify(texts)}`);
     for (const t of texts) expect(t).toMatch(/^A: [a-z]/);
   }, 150_000);
+
+  it("the reward model with its defaults stops by itself and orders held-out pairs", async () => {
+    const r = await rm({ data: prefRows, from: dirs.sft, outDir: path.join(root, "rm"), log: quiet });
+    console.log(`rm: ${r.stopReason} at step ${r.step}/${r.totalSteps}, eval/accuracy ${r.metrics["eval/accuracy"]?.toFixed(3)}`);
+    expect(["converged", "budget"]).toContain(r.stopReason);
+    expect(r.metrics["eval/accuracy"]).toBeGreaterThan(0.8);
+  }, 120_000);
 
   it("an explicit maxSteps is trained exactly (reason budget)", async () => {
     const r = await sft({ data: sftRows, from: dirs.pt, outDir: dirs.exact, log: quiet, config: { maxSteps: 13 } });
